@@ -1,0 +1,1 @@
+"""Insats: case management and follow-up for municipal labour-market measures."""

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("person/", views.person, name="person"),
+    path("anvandare/", views.user, name="user"),
+]

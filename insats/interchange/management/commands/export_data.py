@@ -1,0 +1,22 @@
+"""`insats export_data DIR`: write the whole database in the interchange format."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from insats.interchange.services import export_folder
+
+
+class Command(BaseCommand):
+    help = "Exporterar hela databasen i Insats utbytesformat till en mapp."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("folder", type=Path, help="mappen att skriva till (skapas vid behov)")
+
+    def handle(self, *args, folder: Path, **options) -> None:
+        if folder.exists() and not folder.is_dir():
+            raise CommandError(_("{folder} finns redan och är inte en mapp.").format(folder=folder))
+        counts = export_folder(folder)
+        for name, count in counts.items():
+            self.stdout.write(_("{file}: {n} rader").format(file=name, n=count))

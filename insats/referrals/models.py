@@ -1,0 +1,89 @@
+"""Referrals (remiss / anvisning / uppdrag) and their allocation to a coach."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Referral(models.Model):
+    """A referral from an uppdragsgivare to a unit; allocating it starts an enrolment."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Inkommen")
+        ALLOCATED = "allocated", _("Fördelad")
+        REJECTED = "rejected", _("Avvisad")
+
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("mottagande enhet"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    person = models.ForeignKey(
+        "persons.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("remittent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sent_referrals",
+    )
+    referral_source = models.ForeignKey(
+        "codes.ReferralSource", verbose_name=_("uppdragsgivare"), on_delete=models.PROTECT
+    )
+    income_source = models.ForeignKey(
+        "codes.IncomeSource",
+        verbose_name=_("försörjning"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    reason = models.TextField(_("anledning och uppdrag"))
+    attachments_description = models.TextField(_("bilagor"), blank=True)
+    wanted_tags = models.ManyToManyField(
+        "accounts.Tag", verbose_name=_("önskat språk / kompetens"), blank=True
+    )
+    received_date = models.DateField(_("inkom"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENT
+    )
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fördelad till"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocated_referrals",
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    suggested_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_reason = models.TextField(_("skäl till avsteg från förslaget"), blank=True)
+    rejection_reason = models.TextField(_("skäl till avvisning"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("remiss")
+        verbose_name_plural = _("remisser")
+        ordering = ["received_date", "pk"]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{_('Remiss')} {self.pk}"
