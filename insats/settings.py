@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "insats.audit.middleware.AccessLogMiddleware",
+    # Innermost, so the view's writes and the submit token commit in one transaction.
+    "insats.core.submit_once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "insats.urls"
@@ -97,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "insats.core.context_processors.navigation",
             ],
+            # Our {% csrf_token %} also adds the one-time submit token (core/submit_once.py).
+            "builtins": ["insats.core.templatetags.submit_once"],
         },
     },
 ]
