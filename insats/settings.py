@@ -219,6 +219,8 @@ AUTHENTICATION_BACKENDS = ["insats.accounts.backends.LockoutModelBackend"]
 INSATS_SESSION_IDLE_MINUTES = int(os.environ.get("INSATS_SESSION_IDLE_MINUTES", "30"))
 INSATS_LOCKOUT_FAILURES = int(os.environ.get("INSATS_LOCKOUT_FAILURES", "5"))
 INSATS_LOCKOUT_MINUTES = int(os.environ.get("INSATS_LOCKOUT_MINUTES", "15"))
+INSATS_LOCKOUT_USER_FAILURES = int(os.environ.get("INSATS_LOCKOUT_USER_FAILURES", "30"))
+INSATS_LOCKOUT_IP_FAILURES = int(os.environ.get("INSATS_LOCKOUT_IP_FAILURES", "50"))
 # Administrators must sign in with two factors; off by default only in the test settings so
 # that other apps' tests can sign an administrator in directly (accounts tests turn it on).
 INSATS_REQUIRE_ADMIN_2FA = env_bool("INSATS_REQUIRE_ADMIN_2FA", not _TESTING)

@@ -1,9 +1,16 @@
 """Sign-in rules shared by every way in: the sign-in log and the brute-force lock-out.
 
-Lock-out (spärr): INSATS_LOCKOUT_FAILURES failed attempts (wrong password or wrong one-time
-code) for one username from one IP address within INSATS_LOCKOUT_MINUTES lock that combination
-until the window has passed; a successful sign-in starts the count afresh. Locking on the pair
-(not the username alone) keeps an attacker from locking a colleague out from elsewhere.
+Lock-out (spärr), three limits within the same window of INSATS_LOCKOUT_MINUTES:
+
+* INSATS_LOCKOUT_FAILURES failed attempts (wrong password or wrong one-time code) for one
+  username from one IP address lock that pair; a successful sign-in starts the count afresh.
+  Locking on the pair (not the username alone) keeps an attacker from locking a colleague out
+  from elsewhere with a handful of attempts.
+* INSATS_LOCKOUT_USER_FAILURES failed attempts for one username from any addresses lock the
+  username (guessing one account's password from many machines). Set well above the pair
+  limit, so locking a colleague out takes a deliberate attack that the sign-in log shows.
+* INSATS_LOCKOUT_IP_FAILURES failed attempts from one address, whatever the usernames, lock
+  that address (password spraying: one common password tried against many accounts).
 """
 
 from __future__ import annotations
@@ -58,10 +65,30 @@ def lockout_minutes() -> int:
     return int(getattr(settings, "INSATS_LOCKOUT_MINUTES", 15))
 
 
-def recent_failures(username: str, ip: str | None) -> int:
-    """Failed attempts for username+IP inside the window and after the last success."""
-    since = timezone.now() - dt.timedelta(minutes=lockout_minutes())
-    events = SignInEvent.objects.filter(username__iexact=username, ip=ip, at__gte=since)
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=lockout_minutes())
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def failures_for_username(username: str) -> int:
+    """Failed attempts for the username from any address, after its last success."""
+    events = SignInEvent.objects.filter(username__iexact=username, at__gte=_window_start())
+    return _failures_after_last_success(events)
+
+
+def failures_from_ip(ip: str | None) -> int:
+    """Failed attempts from the address for any usernames inside the window."""
+    if not ip:
+        return 0
+    return SignInEvent.objects.filter(
+        ip=ip, at__gte=_window_start(), kind__in=FAILURE_KINDS
+    ).count()
+
+
+def _failures_after_last_success(events) -> int:
     last_success = (
         events.filter(kind=SignInEvent.Kind.SUCCESS).order_by("-at").values_list("at", flat=True)
     ).first()
@@ -71,10 +98,21 @@ def recent_failures(username: str, ip: str | None) -> int:
     return failures.count()
 
 
+def recent_failures(username: str, ip: str | None) -> int:
+    """Failed attempts for username+IP inside the window and after the last success."""
+    events = SignInEvent.objects.filter(username__iexact=username, ip=ip, at__gte=_window_start())
+    return _failures_after_last_success(events)
+
+
 def is_locked(request: HttpRequest | None, username: str) -> bool:
     if not username:
         return False
-    return recent_failures(username, client_ip(request)) >= lockout_failures()
+    ip = client_ip(request)
+    return (
+        recent_failures(username, ip) >= lockout_failures()
+        or failures_for_username(username) >= _limit("INSATS_LOCKOUT_USER_FAILURES", 30)
+        or failures_from_ip(ip) >= _limit("INSATS_LOCKOUT_IP_FAILURES", 50)
+    )
 
 
 def locked_message() -> str:

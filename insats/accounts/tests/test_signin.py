@@ -54,6 +54,27 @@ def test_lockout_after_failures_per_username_and_ip(client, coach):
 
 
 @pytest.mark.django_db
+@override_settings(INSATS_LOCKOUT_FAILURES=3, INSATS_LOCKOUT_USER_FAILURES=6)
+def test_lockout_of_one_username_attacked_from_many_addresses(client, coach):
+    for n in range(6):  # two attempts from each of three addresses: no pair reaches 3
+        _post_login(client, "coach", "fel", REMOTE_ADDR=f"10.0.1.{n // 2}")
+    response = _post_login(client, "coach", REMOTE_ADDR="10.0.1.99")
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@override_settings(INSATS_LOCKOUT_FAILURES=3, INSATS_LOCKOUT_IP_FAILURES=4)
+def test_lockout_of_an_address_spraying_many_usernames(client, coach):
+    for n in range(4):  # one password against four accounts
+        _post_login(client, f"user{n}", "Sommar2024", REMOTE_ADDR="10.0.2.1")
+    response = _post_login(client, "coach", REMOTE_ADDR="10.0.2.1")
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    # The colleague at another address signs in as usual.
+    assert _post_login(client, "coach", REMOTE_ADDR="10.0.2.2").status_code == 302
+
+
+@pytest.mark.django_db
 @override_settings(INSATS_LOCKOUT_FAILURES=3)
 def test_success_resets_the_failure_count(client, coach):
     _post_login(client, "coach", "fel")

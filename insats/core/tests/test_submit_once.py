@@ -1,4 +1,4 @@
-"""Double submits: a form's one-time token lets it succeed once; the writes and token commit together."""
+"""Double submits: a form's one-time token succeeds once; writes and token commit together."""
 
 import re
 
