@@ -3,8 +3,11 @@ and a list of what to fix.
 
 Rules (all evaluated on `today`):
 
-- `plan_saknas` – open enrolments without a genomförandeplan more than three calendar months after
-  the start (the plans app's own deadline: on the deadline day itself the plan is still in time);
+- `plan_saknas` – enrolments, open or closed, that went on past their plan deadline (three
+  calendar months after the start, the indicator plan_inom_3_man's own arithmetic) without a
+  first plan date on or before it: no plan at all, or one established later. These are exactly
+  the enrolments that count as "not met" in the indicator although a plan was due. A plan on the
+  deadline day is in time; an enrolment closed on or before its deadline owed none;
 - `efteruppfoljning_forsenad` – efteruppföljningar 3, 6 or 12 months after closure that are due
   and not recorded (the enrolments app's rule); counted per follow-up, listed per enrolment;
 - `placering_utanfor` – placements that start before their enrolment, or run past (or have no end
@@ -12,11 +15,15 @@ Rules (all evaluated on `today`):
 - `ingen_aktivitet` – open enrolments with no activity for 60 days: no attendance, case note,
   trepartssamtal, plan established or followed up, or placement started after the day 60 days
   ago, and started on or before that day. Activity 59 days ago is recent enough; 60 is not;
-- `ovrigt_utan_kommentar` – closures with the reason Övrigt (OVRIGT) and no closure comment,
-  which the reason's definition requires.
+- `ovrigt_utan_kommentar` – closures with the reason Övrigt (OVRIGT) and no closure comment
+  (empty or only whitespace), which the reason's definition requires.
 
 Counts are aggregates (no personal data) and cover the user's municipality. Lists show persons
-and come only from `insats.core.access.visible_enrolments(user)`.
+and come only from `insats.core.access.visible_enrolments(user)`. Each row links to the page where
+it is fixed.
+
+The nightly check (`insats data_quality --record`) stores every rule's count per unit as a
+`DataQualityRun`; the page shows the latest finished run and the change per rule since then.
 """
 
 from __future__ import annotations
@@ -25,7 +32,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -38,19 +47,26 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
-from django.db.models.functions import Coalesce, Greatest, Length, Trim, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from insats.accounts.models import Role, User
+from insats.core import access
 from insats.enrolments.models import CaseNote, Enrolment, Followup, ThreePartyMeeting
 from insats.enrolments.services import FOLLOWUP_MONTHS, OTHER_REASON, latest_end_date_due
+from insats.kpi.queries import AddCalendarMonths
 from insats.measures.models import Attendance, Placement
+from insats.organisation.models import Unit
 from insats.plans.models import ActionPlan, PlanFollowup
-from insats.plans.services import PlanStatus, plans_due
+from insats.plans.services import PLAN_INTERVAL_MONTHS
+
+from .models import DataQualityCount, DataQualityRun
 
 INACTIVE_DAYS = 60
 QUALITY_ROLES = (Role.COACH, Role.SAMORDNARE, Role.ENHETSCHEF, Role.CONTROLLER, Role.ADMIN)
@@ -73,7 +89,20 @@ def counted_enrolments(user: User | None) -> QuerySet[Enrolment]:
 
 
 def plan_missing(enrolments: QuerySet[Enrolment], today: dt.date) -> QuerySet[Enrolment]:
-    return plans_due(enrolments, today).filter(has_plan=False, plan_status=PlanStatus.OVERDUE)
+    """Enrolments that lasted past `plan_deadline` without a first plan date by then.
+
+    The deadline is the indicator's own (`AddCalendarMonths(start_date, 3)`, so 31 January →
+    30 April), and "a plan by then" is the indicator's `plan_date <= deadline`, so the list is
+    what lowers plan_inom_3_man. Open enrolments are listed from the day after the deadline;
+    closed ones when they ended after it (an enrolment closed within three months owed no plan).
+    """
+    return enrolments.annotate(
+        plan_deadline=AddCalendarMonths(F("start_date"), PLAN_INTERVAL_MONTHS),
+    ).filter(
+        Q(end_date__isnull=True, plan_deadline__lt=today)
+        | Q(end_date__isnull=False, end_date__gt=F("plan_deadline")),
+        Q(plan_date__isnull=True) | Q(plan_date__gt=F("plan_deadline")),
+    )
 
 
 def _missing_followup(months: int, today: dt.date) -> Q:
@@ -141,11 +170,15 @@ def inactive(enrolments: QuerySet[Enrolment], today: dt.date) -> QuerySet[Enrolm
     return qs.annotate(last_activity=Greatest(F("start_date"), *latest, output_field=DateField()))
 
 
+# Empty or only whitespace (spaces, tabs, line breaks): SQL TRIM removes spaces only, so the
+# check is a regular expression, which SQLite (through Django's REGEXP function) and PostgreSQL
+# (`~`) both read the same way.
+BLANK = r"^\s*$"
+
+
 def other_reason_without_note(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    return (
-        enrolments.filter(end_date__isnull=False, closure_reason_id=OTHER_REASON)
-        .annotate(note_length=Length(Trim("closure_note")))
-        .filter(Q(note_length=0) | Q(note_length__isnull=True))
+    return enrolments.filter(end_date__isnull=False, closure_reason_id=OTHER_REASON).filter(
+        closure_note__regex=BLANK
     )
 
 
@@ -186,16 +219,48 @@ def _date(day: dt.date | None) -> str:
     return day.isoformat() if day else _("pågår")
 
 
-def _plan_row(e: Enrolment, today: dt.date) -> dict:
-    return {
-        "facts": _("Startade %(start)s; planen skulle ha fastställts senast %(deadline)s.")
-        % {"start": e.start_date.isoformat(), "deadline": e.plan_deadline.isoformat()},
-        "fix_url": reverse("plans:create", args=[e.pk]),
-        "fix_label": _("Upprätta plan"),
-    }
+def _detail(e: Enrolment, section: str = "") -> str:
+    url = reverse("enrolments:detail", args=[e.pk])
+    return f"{url}#{section}" if section else url
 
 
-def _followup_row(e: Enrolment, today: dt.date) -> dict:
+def _reopen_or_detail(e: Enrolment, user: User | None, label: str, section: str = "") -> dict:
+    """A closed enrolment is corrected by reopening it (only the enhetschef may); everyone else
+    gets the case, where the enhetschef is named as the one to ask."""
+    if user is not None and access.can_reopen_enrolment(user, e):
+        return {"fix_url": reverse("enrolments:reopen", args=[e.pk]), "fix_label": label}
+    return {"fix_url": _detail(e, section),
+            "fix_label": _("Öppna ärendet (enhetschefen kan återöppna)")}
+
+
+def _plan_row(e: Enrolment, today: dt.date, user: User | None) -> dict:
+    when = {"start": e.start_date.isoformat(), "deadline": e.plan_deadline.isoformat(),
+            "plan": e.plan_date.isoformat() if e.plan_date else "", "end": _date(e.end_date)}
+    if e.plan_date is not None:
+        facts = _("Startade %(start)s; planen fastställdes %(plan)s men skulle ha fastställts "
+                  "senast %(deadline)s.") % when
+    elif e.end_date is None:
+        facts = _("Startade %(start)s; planen skulle ha fastställts senast %(deadline)s.") % when
+    else:
+        facts = _("Startade %(start)s och avslutades %(end)s utan plan; planen skulle ha "
+                  "fastställts senast %(deadline)s.") % when
+    plan = getattr(e, "plan", None)
+    if plan is not None:
+        # Right if the plan really was late; otherwise its date is corrected on the plan, which
+        # keeps the enrolment's plan_date in step.
+        fix = {"fix_url": reverse("plans:edit", args=[plan.pk]),
+               "fix_label": _("Rätta planens datum")}
+    elif e.plan_date is not None:
+        # An imported first-plan date without a plan in Insats: corrected by the next import.
+        fix = {"fix_url": _detail(e, "plan"), "fix_label": _("Öppna ärendet")}
+    elif e.end_date is None:
+        fix = {"fix_url": reverse("plans:create", args=[e.pk]), "fix_label": _("Upprätta plan")}
+    else:
+        fix = _reopen_or_detail(e, user, _("Återöppna och registrera planen"), "plan")
+    return {"facts": facts, **fix}
+
+
+def _followup_row(e: Enrolment, today: dt.date, user: User | None) -> dict:
     missing = ", ".join(str(m) for m in FOLLOWUP_MONTHS if getattr(e, f"missing_{m}"))
     return {
         "facts": _("Avslutad %(end)s; saknar uppföljning efter %(months)s månader.")
@@ -205,36 +270,37 @@ def _followup_row(e: Enrolment, today: dt.date) -> dict:
     }
 
 
-def _placement_row(p: Placement, today: dt.date) -> dict:
+def _placement_row(p: Placement, today: dt.date, user: User | None) -> dict:
     e = p.enrolment
-    return {
-        "facts": _("Placering i %(measure)s %(start)s – %(end)s, men inskrivningen gäller "
-                   "%(e_start)s – %(e_end)s.") % {
-            "measure": p.measure.name, "start": p.start_date.isoformat(),
-            "end": _date(p.end_date), "e_start": e.start_date.isoformat(),
-            "e_end": _date(e.end_date),
-        },
-        "fix_url": reverse("enrolments:detail", args=[e.pk]),
-        "fix_label": _("Rätta placeringen i ärendet"),
+    facts = _("Placering i %(measure)s %(start)s – %(end)s, men inskrivningen gäller "
+              "%(e_start)s – %(e_end)s.") % {
+        "measure": p.measure.name, "start": p.start_date.isoformat(),
+        "end": _date(p.end_date), "e_start": e.start_date.isoformat(),
+        "e_end": _date(e.end_date),
     }
+    if p.start_date >= e.start_date:
+        # Only the end is wrong: the placement's end date is set on the placement.
+        return {"facts": facts, "fix_url": reverse("measures:placement_end", args=[p.pk]),
+                "fix_label": _("Rätta placeringens slutdatum")}
+    return {"facts": facts, "fix_url": _detail(e, "insatser"),
+            "fix_label": _("Rätta placeringen i ärendet")}
 
 
-def _inactive_row(e: Enrolment, today: dt.date) -> dict:
+def _inactive_row(e: Enrolment, today: dt.date, user: User | None) -> dict:
     return {
         "facts": _("Senaste aktivitet %(date)s (%(days)d dagar sedan).") % {
             "date": e.last_activity.isoformat(), "days": (today - e.last_activity).days,
         },
-        "fix_url": reverse("enrolments:detail", args=[e.pk]),
-        "fix_label": _("Öppna ärendet"),
+        "fix_url": _detail(e, "journal"),
+        "fix_label": _("Registrera aktivitet eller avsluta"),
     }
 
 
-def _other_reason_row(e: Enrolment, today: dt.date) -> dict:
+def _other_reason_row(e: Enrolment, today: dt.date, user: User | None) -> dict:
     return {
         "facts": _("Avslutad %(end)s med orsaken Övrigt utan kommentar.")
         % {"end": e.end_date.isoformat()},
-        "fix_url": reverse("enrolments:detail", args=[e.pk]),
-        "fix_label": _("Öppna ärendet"),
+        **_reopen_or_detail(e, user, _("Återöppna och avsluta med kommentar")),
     }
 
 
@@ -250,7 +316,8 @@ class Rule:
     counts: Callable[[QuerySet[Enrolment], dt.date], dict[str, int]]
     # The rows to list (enrolments or placements), drawn from the user's visible enrolments.
     rows: Callable[[QuerySet[Enrolment], dt.date], QuerySet]
-    row: Callable[[object, dt.date], dict]
+    # One list row's facts and fix link (the user decides e.g. whether reopening is offered).
+    row: Callable[[object, dt.date, User | None], dict]
     counts_what: Promise = field(default=gettext_lazy("inskrivningar"))
 
 
@@ -263,11 +330,14 @@ RULES: dict[str, Rule] = {r.code: r for r in (
         "plan_saknas",
         gettext_lazy("Plan saknas efter tre månader"),
         gettext_lazy(
-            "Pågående inskrivningar utan genomförandeplan när mer än tre kalendermånader gått "
-            "sedan start. Sänker andelen med plan inom tre månader."
+            "Inskrivningar, pågående eller avslutade, som varat mer än tre kalendermånader utan "
+            "att en genomförandeplan fastställts inom tre månader från start. Sänker andelen med "
+            "plan inom tre månader."
         ),
         lambda qs, today: _enrolments_per_unit(plan_missing(qs, today)),
-        lambda qs, today: _enrolment_rows(plan_missing)(qs, today).order_by("start_date", "pk"),
+        lambda qs, today: plan_missing(qs, today)
+        .select_related("person", "unit", "plan")
+        .order_by("start_date", "pk"),
         _plan_row,
     ),
     Rule(
@@ -348,12 +418,95 @@ def units_table(summaries: list[RuleSummary]) -> list[str]:
     return sorted(units)
 
 
-def list_rows(rule: Rule, visible: QuerySet[Enrolment], today: dt.date) -> QuerySet:
-    """The rule's rows among the enrolments the user may see (`visible_enrolments(user)`)."""
+def list_rows(
+    rule: Rule, visible: QuerySet[Enrolment], today: dt.date, unit_code: str | None = None
+) -> QuerySet:
+    """The rule's rows among the enrolments the user may see (`visible_enrolments(user)`),
+    optionally only one unit's."""
+    if unit_code:
+        visible = visible.filter(unit__code=unit_code)
     return rule.rows(visible, today)
 
 
-def describe(rule: Rule, obj, today: dt.date) -> dict:
-    """One list row: the enrolment and person it concerns, what is wrong, and where to fix it."""
+def rule_url(code: str, unit_code: str | None = None) -> str:
+    """The page listing a rule's rows to fix, for one unit when given (`?enhet=`)."""
+    url = reverse("insights:data_quality_rule", args=[code])
+    return f"{url}?{urlencode({'enhet': unit_code})}" if unit_code else url
+
+
+def describe(rule: Rule, obj, today: dt.date, user: User | None = None) -> dict:
+    """One list row: the enrolment and person it concerns, what is wrong, and where to fix it
+    (for `user`: reopening a closed enrolment is offered only to whom access.py allows it)."""
     enrolment = obj.enrolment if isinstance(obj, Placement) else obj
-    return {"enrolment": enrolment, "person": enrolment.person, **rule.row(obj, today)}
+    return {"enrolment": enrolment, "person": enrolment.person, **rule.row(obj, today, user)}
+
+
+# --- Recorded runs: the nightly check -----------------------------------------------------------
+
+
+def record_run(today: dt.date) -> tuple[DataQualityRun, list[RuleSummary]]:
+    """Evaluate every rule over all enrolments (as the nightly command does) and store the
+    counts per rule and unit. The run is created first and marked finished only once all its
+    counts are stored, so a failed run is never compared with."""
+    run = DataQualityRun.objects.create(
+        checked_on=today, started_at=timezone.now(), rules=list(RULES)
+    )
+    summaries = summary(counted_enrolments(None), today)
+    unit_ids = dict(Unit.objects.values_list("code", "pk"))
+    with transaction.atomic():
+        DataQualityCount.objects.bulk_create([
+            DataQualityCount(run=run, rule=s.rule.code, unit_id=unit_ids[code], count=n)
+            for s in summaries
+            for code, n in s.per_unit.items()
+            if n
+        ])
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
+    return run, summaries
+
+
+def last_run() -> DataQualityRun | None:
+    """The latest run that finished."""
+    return (
+        DataQualityRun.objects.filter(finished_at__isnull=False)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """A rule's count at the last run and now, over one scope (a municipality or a unit)."""
+
+    rule: Rule
+    before: int | None  # None when that run did not check the rule (added since)
+    now: int
+
+    @property
+    def change(self) -> int | None:
+        return None if self.before is None else self.now - self.before
+
+
+def changes_since(
+    run: DataQualityRun,
+    summaries: list[RuleSummary],
+    *,
+    municipality_id: int | None = None,
+    unit_code: str | None = None,
+) -> list[RuleChange]:
+    """Per rule: the run's count and the live count (from `summaries`), over the units of
+    `municipality_id` (all units when None) or over one unit."""
+    stored = DataQualityCount.objects.filter(run=run)
+    if municipality_id is not None:
+        stored = stored.filter(unit__municipality_id=municipality_id)
+    if unit_code is not None:
+        stored = stored.filter(unit__code=unit_code)
+    before = dict(
+        stored.order_by().values("rule").annotate(n=Sum("count")).values_list("rule", "n")
+    )
+    changes = []
+    for s in summaries:
+        now = s.per_unit.get(unit_code, 0) if unit_code is not None else s.count
+        then = before.get(s.rule.code, 0) if s.rule.code in run.rules else None
+        changes.append(RuleChange(s.rule, then, now))
+    return changes
