@@ -7,6 +7,10 @@ one `compute` over that month (months that have not begun are left empty), each 
 `compute(..., by=dimension)`. The result is aggregated only, so the whole municipality's figures
 are shown; the list of enrolments behind a figure is a separate, access-controlled page.
 
+Scope: `build` takes the `unit_ids` whose enrolments count (the pages pass
+`insats.kpi.scope.units_for_user`, the user's municipality) and the municipality whose board
+goals give the targets; every `compute` gets the same scope, and the cache is kept per scope.
+
 Small cells (små tal): the dashboard is internal, so exact numbers are shown, but a figure that
 rests on 1–4 counted persons, enrolments or applications is marked. The published board report
 suppresses such cells.
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,11 +34,11 @@ from django.utils.translation import gettext as _
 from insats.codes.models import MeasureCategory, ReferralSource
 from insats.enrolments.models import Enrolment, NeedCategory
 from insats.goals.services import target_for as goals_target_for
-from insats.kpi import definitions
+from insats.kpi import definitions, scope
 from insats.kpi.dashboard import format_value
 from insats.kpi.definitions import Indicator, Kind, Population
 from insats.kpi.services import KpiResult, compute
-from insats.organisation.models import Unit
+from insats.organisation.models import Board, Unit
 from insats.persons.models import Gender
 
 SMALL_CELL_LIMIT = 5  # counts 1..4 are marked
@@ -69,9 +74,13 @@ def month_period(year: int, month: int, today: dt.date) -> tuple[dt.date, dt.dat
     return first, min(last, today)
 
 
-def selectable_years(today: dt.date) -> list[int]:
-    """Years that can be chosen: from the first enrolment's year (at most ten back) to now."""
-    first = Enrolment.objects.order_by("start_date").values_list("start_date", flat=True).first()
+def selectable_years(today: dt.date, unit_ids: Collection[int] | None = None) -> list[int]:
+    """Years that can be chosen: from the first enrolment's year in the scope (at most ten
+    back) to now."""
+    enrolments = Enrolment.objects.all()
+    if unit_ids is not None:
+        enrolments = enrolments.filter(unit_id__in=sorted(scope.normalise(unit_ids)))
+    first = enrolments.order_by("start_date").values_list("start_date", flat=True).first()
     start = max(first.year if first else today.year, today.year - EARLIEST_YEARS_BACK)
     return list(range(today.year, start - 1, -1))
 
@@ -79,10 +88,17 @@ def selectable_years(today: dt.date) -> list[int]:
 # --- Targets (målvärden) from the goals app ----------------------------------------------------
 
 
-def target_for(code: str, year: int) -> Decimal | None:
+def target_for(code: str, year: int, municipality_id: int | None = None) -> Decimal | None:
     """The indicator's target value (målvärde) for the year, as set in the goals app; shares
-    are fractions there too, so outcome and target compare directly."""
-    return goals_target_for(code, year)
+    are fractions there too, so outcome and target compare directly. With a municipality, only
+    the goals of its boards (the first board, by id, that sets one)."""
+    if municipality_id is None:
+        return goals_target_for(code, year)
+    for board in Board.objects.filter(municipality_id=municipality_id).order_by("pk"):
+        target = goals_target_for(code, year, board)
+        if target is not None:
+            return target
+    return None
 
 
 def gap(kind: Kind, value, target: Decimal | None) -> float | None:
@@ -166,16 +182,18 @@ def _cell(indicator: Indicator, value, numerator, denominator, n_closed: int | N
     }
 
 
-def _compute_all(period: YearPeriod, today: dt.date) -> dict[str, dict[str, Any]]:
+def _compute_all(
+    period: YearPeriod, today: dt.date, unit_ids: Collection[int] | None
+) -> dict[str, dict[str, Any]]:
     """Every indicator's KpiResults: total, months and breakdowns (before formatting)."""
     raw: dict[str, dict[str, Any]] = {}
     months = [month_period(period.year, m, today) for m in range(1, 13)]
     for code, indicator in definitions.INDICATORS.items():
-        total = compute(code, period.date_from, period.date_to)
+        total = compute(code, period.date_from, period.date_to, unit_ids=unit_ids)
         monthly: list[KpiResult | None] = []
         if indicator.population is Population.ENROLMENTS:
-            monthly = [compute(code, *m) if m else None for m in months]
-        by = {dim: compute(code, period.date_from, period.date_to, by=dim)
+            monthly = [compute(code, *m, unit_ids=unit_ids) if m else None for m in months]
+        by = {dim: compute(code, period.date_from, period.date_to, by=dim, unit_ids=unit_ids)
               for dim in indicator.dimensions}
         raw[code] = {"total": total, "months": monthly, "by": by}
     return raw
@@ -195,27 +213,44 @@ def month_labels() -> list[str]:
     return [formats.date_format(dt.date(2000, m, 1), "M") for m in range(1, 13)]
 
 
-def build(year: int, today: dt.date) -> dict[str, Any]:
-    """The dashboard for one year: a list of indicator panels and the charts' data."""
+def build(
+    year: int,
+    today: dt.date,
+    *,
+    unit_ids: Collection[int] | None = None,
+    municipality_id: int | None = None,
+) -> dict[str, Any]:
+    """The dashboard for one year: a list of indicator panels and the charts' data.
+
+    `unit_ids` as in `compute` (None: the whole database); `municipality_id` the municipality
+    whose board goals give the targets (None: any board's)."""
     period = year_period(year, today)
     # Labels are translated when built, so each language has its own copy.
-    key = f"insights-dashboard:{get_language()}:{year}:{period.date_to.isoformat()}"
+    key = (
+        f"insights-dashboard:{get_language()}:{scope.cache_key(unit_ids)}:{municipality_id}:"
+        f"{year}:{period.date_to.isoformat()}"
+    )
     cached = cache.get(key)
     if cached is None:
-        cached = _build(period, today)
+        cached = _build(period, today, unit_ids, municipality_id)
         cache.set(key, cached, CACHE_SECONDS)
     return cached
 
 
-def _build(period: YearPeriod, today: dt.date) -> dict[str, Any]:
-    raw = _compute_all(period, today)
+def _build(
+    period: YearPeriod,
+    today: dt.date,
+    unit_ids: Collection[int] | None,
+    municipality_id: int | None,
+) -> dict[str, Any]:
+    raw = _compute_all(period, today, unit_ids)
     closed = _closed_counts(raw)
     labels = month_labels()
     panels, charts = [], {}
     for code, indicator in definitions.INDICATORS.items():
         result = raw[code]
         total: KpiResult = result["total"]
-        target = target_for(code, period.year)
+        target = target_for(code, period.year, municipality_id)
         difference = gap(indicator.kind, total.value, target)
         panel = {
             "code": code,

@@ -19,11 +19,18 @@ the period plus imported hours (`reported_hours`) of placements that started in 
 
 Everything is aggregated in the database, one row per measure; only the multiplication of a
 measure's summed days by its unit cost is done on that one row.
+
+Scope (`unit_ids`, see `insats.kpi.scope`): None counts every placement in the database;
+otherwise only placements (and their attendance) of enrolments held by those units, and the
+measures shown are those with such placements plus the active or budgeted measures that belong
+to one of those units or to no unit (the shared catalogue). Budgets belong to a measure, not to
+a municipality, so a shared measure shows its whole budget. An empty scope shows nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -49,7 +56,8 @@ from django.utils.translation import gettext as _
 
 from insats.accounts.models import Role, User
 from insats.codes.models import OutcomeGroup
-from insats.kpi.queries import DaysBetween
+from insats.kpi import scope
+from insats.kpi.queries import DaysBetween, Units
 from insats.measures.models import Attendance, Measure, Placement
 
 from .models import MAX_YEAR, MIN_YEAR, MeasureBudget
@@ -93,8 +101,11 @@ def outcome_end(date_to: dt.date, today: dt.date) -> dt.date:
     return min(date_to, today)
 
 
-def _placement_filters(date_from: dt.date, date_to: dt.date, today: dt.date, prefix: str):
-    """(ran in the period up to today, started in the period, closed to work/studies) as Q."""
+def _placement_filters(
+    date_from: dt.date, date_to: dt.date, today: dt.date, prefix: str, units: Units = None
+):
+    """(ran in the period up to today, started in the period, closed to work/studies) as Q,
+    each limited to placements of enrolments of `units` when scoped (non-empty)."""
     p = prefix
     end = outcome_end(date_to, today)
     if end < date_from:
@@ -112,6 +123,9 @@ def _placement_filters(date_from: dt.date, date_to: dt.date, today: dt.date, pre
             f"{p}enrolment__closure_reason__outcome_group__in": WORK_OR_STUDIES,
         }
     )
+    if units is not None:
+        in_scope = Q(**{f"{p}enrolment__unit_id__in": sorted(units)})
+        ran, started, success = ran & in_scope, started & in_scope, success & in_scope
     return ran, started, success
 
 
@@ -125,14 +139,18 @@ def _days_in_period(date_from: dt.date, date_to: dt.date, today: dt.date, prefix
     return ExpressionWrapper(DaysBetween(last, first) + 1, output_field=IntegerField())
 
 
-def _hours_subquery(date_from: dt.date, date_to: dt.date, today: dt.date) -> Subquery:
+def _hours_subquery(
+    date_from: dt.date, date_to: dt.date, today: dt.date, units: Units = None
+) -> Subquery:
+    attended = Attendance.objects.filter(
+        placement__measure=OuterRef("pk"),
+        date__gte=date_from,
+        date__lte=outcome_end(date_to, today),
+    )
+    if units is not None:
+        attended = attended.filter(placement__enrolment__unit_id__in=sorted(units))
     attended = (
-        Attendance.objects.filter(
-            placement__measure=OuterRef("pk"),
-            date__gte=date_from,
-            date__lte=outcome_end(date_to, today),
-        )
-        .order_by()
+        attended.order_by()
         .values("placement__measure")
         .annotate(total=Sum("hours"))
         .values("total")
@@ -154,14 +172,21 @@ def _budget_subquery(date_from: dt.date, date_to: dt.date) -> Subquery:
 
 
 def measure_cost_queryset(
-    date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+    date_from: dt.date,
+    date_to: dt.date,
+    today: dt.date | None = None,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> QuerySet[Measure]:
     """Measures annotated with the period's aggregates (one row per measure).
 
-    Included: active measures, and any measure with a placement or a budget in the period.
+    Included: active measures, and any measure with a placement or a budget in the period;
+    scoped to `unit_ids` (non-empty), the active and budgeted measures only when they belong to
+    one of the units or to no unit (the module docstring says more).
     """
     today = today or timezone.localdate()
-    ran, started, success = _placement_filters(date_from, date_to, today, "placements__")
+    units = scope.normalise(unit_ids)
+    ran, started, success = _placement_filters(date_from, date_to, today, "placements__", units)
     zero = Value(Decimal(0), output_field=_MONEY_FIELD)
     qs = Measure.objects.select_related("category").annotate(
         n_placements=Count("placements", filter=ran, distinct=True),
@@ -173,12 +198,16 @@ def measure_cost_queryset(
         ),
         direct_cost=Coalesce(Sum("placements__cost_sek", filter=started), zero),
         reported_hours=Coalesce(Sum("placements__reported_hours", filter=started), zero),
-        attended_hours=Coalesce(_hours_subquery(date_from, date_to, today), zero),
+        attended_hours=Coalesce(_hours_subquery(date_from, date_to, today, units), zero),
         budget=_budget_subquery(date_from, date_to),
     )
-    return qs.filter(
-        Q(active=True) | Q(n_placements__gt=0) | Q(direct_cost__gt=0) | Q(budget__isnull=False)
-    ).order_by("category__sort_order", "name", "pk")
+    activity = Q(n_placements__gt=0) | Q(direct_cost__gt=0)
+    if units is None:
+        listed = Q(active=True) | activity | Q(budget__isnull=False)
+    else:
+        own = Q(unit__isnull=True) | Q(unit_id__in=sorted(units))
+        listed = ((Q(active=True) | Q(budget__isnull=False)) & own) | activity
+    return qs.filter(listed).order_by("category__sort_order", "name", "pk")
 
 
 def _row(measure: Measure) -> dict[str, Any]:
@@ -216,9 +245,16 @@ def _row(measure: Measure) -> dict[str, Any]:
 
 
 def cost_summary(
-    date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+    date_from: dt.date,
+    date_to: dt.date,
+    today: dt.date | None = None,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Kostnad per insats for the inclusive period: one dict per measure.
+
+    `unit_ids`: the scope (None: the whole database; pages pass
+    `insats.kpi.scope.units_for_user(user)`); an empty scope gives no rows.
 
     Keys: measure_id, measure_code, name, category (code), category_name, participants,
     placements, placement_days, placement_months, unit_cost_sek (per place and month),
@@ -232,21 +268,34 @@ def cost_summary(
         raise ValidationError({"date_to": _(
             "Periodens slutdatum %(to)s är före startdatum %(from)s."
         ) % {"to": date_to.isoformat(), "from": date_from.isoformat()}})
-    return [_row(m) for m in measure_cost_queryset(date_from, date_to, today)]
+    units = scope.normalise(unit_ids)
+    if units is not None and not units:
+        return []
+    return [_row(m) for m in measure_cost_queryset(date_from, date_to, today, unit_ids=units)]
 
 
 def cost_totals(
-    rows: list[dict[str, Any]], date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+    rows: list[dict[str, Any]],
+    date_from: dt.date,
+    date_to: dt.date,
+    today: dt.date | None = None,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> dict[str, Any]:
     """The totals row (summa): money and hours add up over the measures; persons are counted
-    once even when they took part in several measures, so they are counted again in SQL."""
+    once even when they took part in several measures, so they are counted again in SQL, in
+    the same scope (`unit_ids`) as the rows."""
     today = today or timezone.localdate()
-    ran, _started, success = _placement_filters(date_from, date_to, today, "")
-    people = Placement.objects.aggregate(
-        participants=Count("enrolment__person", filter=ran, distinct=True),
-        success=Count("enrolment__person", filter=success, distinct=True),
-        placements=Count("pk", filter=ran),
-    )
+    units = scope.normalise(unit_ids)
+    if units is not None and not units:
+        people = {"participants": 0, "success": 0, "placements": 0}
+    else:
+        ran, _started, success = _placement_filters(date_from, date_to, today, "", units)
+        people = Placement.objects.aggregate(
+            participants=Count("enrolment__person", filter=ran, distinct=True),
+            success=Count("enrolment__person", filter=success, distinct=True),
+            placements=Count("pk", filter=ran),
+        )
 
     def total(key: str) -> Decimal:
         return sum((r[key] for r in rows if r[key] is not None), Decimal(0))

@@ -4,6 +4,9 @@ budget page and Excel download, and data quality.
 Figures are aggregates and shown to everyone the page is for. Lists of enrolments (drill-down,
 data-quality lists) start from `access.visible_enrolments(user)`: a controller or an
 administrator gets the figure without the list, with a note saying why.
+
+The dashboard, drill-down and cost figures count the user's own municipality only
+(`insats.kpi.scope.units_for_user`); a user without a municipality sees empty figures.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from insats.accounts.models import Role
 from insats.audit import services as audit
 from insats.core import access
 from insats.core.forms import add_service_errors
-from insats.kpi import definitions
+from insats.kpi import definitions, scope
 from insats.kpi.dashboard import format_value
 from insats.kpi.definitions import Kind, Population
 from insats.kpi.services import compute, enrolments_behind
@@ -47,9 +50,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _chosen_year(request: HttpRequest, today: dt.date) -> tuple[YearForm, int]:
+def _chosen_year(
+    request: HttpRequest, today: dt.date, unit_ids: frozenset[int] | None = None
+) -> tuple[YearForm, int]:
     """The year from ?year=, the current year when absent or not one of the choices."""
-    years = dashboard.selectable_years(today)
+    years = dashboard.selectable_years(today, unit_ids)
     form = YearForm(years, request.GET if "year" in request.GET else None,
                     initial={"year": today.year})
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else today.year
@@ -64,13 +69,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     """Nyckeltal per år: every indicator with definition, target, months and breakdowns."""
     _require(services.can_see_statistics(request.user))
     today = timezone.localdate()
-    form, year = _chosen_year(request, today)
-    data = dashboard.build(year, today)
+    units = scope.units_for_user(request.user)
+    form, year = _chosen_year(request, today, units)
+    data = dashboard.build(
+        year, today, unit_ids=units, municipality_id=request.user.municipality_id
+    )
     return render(request, "insights/dashboard.html", {
         "form": form,
         "year": year,
         "data": data,
         "can_drill": access.sees_personal_data(request.user),
+        "no_municipality": request.user.municipality_id is None,
     })
 
 
@@ -106,7 +115,8 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     if dim is not None and (dim not in indicator.dimensions or key is None):
         raise Http404
     group = (dim, key) if dim else None
-    result = compute(code, date_from, date_to, by=dim)
+    units = scope.units_for_user(user)
+    result = compute(code, date_from, date_to, by=dim, unit_ids=units)
     figure = result
     group_label = None
     if group:
@@ -114,7 +124,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         if figure is None:
             raise Http404
         group_label = dashboard.group_labels(dim, [key])[key]
-    behind = enrolments_behind(code, date_from, date_to, group)
+    behind = enrolments_behind(code, date_from, date_to, group, unit_ids=units)
     sees_persons = access.sees_personal_data(user)
     page = None
     visible_count = 0
@@ -154,10 +164,12 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
 
 def _cost_context(request: HttpRequest):
     today = timezone.localdate()
-    form, year = _chosen_year(request, today)
+    units = scope.units_for_user(request.user)
+    form, year = _chosen_year(request, today, units)
     period = dashboard.year_period(year, today)
-    rows = services.cost_summary(period.date_from, period.date_to, today)
-    totals = services.cost_totals(rows, period.date_from, period.date_to, today)
+    rows = services.cost_summary(period.date_from, period.date_to, today, unit_ids=units)
+    totals = services.cost_totals(rows, period.date_from, period.date_to, today,
+                                  unit_ids=units)
     return form, period, rows, totals
 
 
@@ -174,6 +186,7 @@ def cost(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "days_per_month": services.DAYS_PER_MONTH,
         "can_edit_budgets": services.can_edit_budgets(request.user),
+        "no_municipality": request.user.municipality_id is None,
     })
 
 
@@ -252,7 +265,7 @@ def data_quality(request: HttpRequest) -> HttpResponse:
             rows = quality.list_rows(s.rule, access.visible_enrolments(user), today)
             preview = list(rows[:QUALITY_PREVIEW])
             section["visible_count"] = rows.count()
-            section["rows"] = [quality.describe(s.rule, obj, today) for obj in preview]
+            section["rows"] = [quality.describe(s.rule, obj, today, user) for obj in preview]
             shown += [r["enrolment"] for r in section["rows"]]
         sections.append(section)
     if shown:
@@ -269,7 +282,30 @@ def data_quality(request: HttpRequest) -> HttpResponse:
         "table": table,
         "sees_persons": sees_persons,
         "preview": QUALITY_PREVIEW,
+        **_quality_comparison(user, summaries),
     })
+
+
+def _quality_comparison(user, summaries) -> dict:
+    """The latest recorded nightly run and, per rule, the change since it: over the user's own
+    unit when they have one, and over all units the counts cover."""
+    run = quality.last_run()
+    if run is None:
+        return {"last_run": None}
+    scopes = []
+    unit = user.unit if user.unit_id else None
+    if unit is not None:
+        scopes.append((unit.name, quality.changes_since(
+            run, summaries, municipality_id=user.municipality_id, unit_code=unit.code)))
+    scopes.append((_("Alla enheter"), quality.changes_since(
+        run, summaries, municipality_id=user.municipality_id)))
+    return {
+        "last_run": run,
+        "change_scopes": [name for name, _changes in scopes],
+        "change_rows": [
+            (s.rule, [changes[i] for _name, changes in scopes]) for i, s in enumerate(summaries)
+        ],
+    }
 
 
 @login_required
@@ -284,11 +320,13 @@ def data_quality_rule(request: HttpRequest, code: str) -> HttpResponse:
     per_unit = rule.counts(quality.counted_enrolments(user), today)
     names = _unit_names(per_unit)
     sees_persons = access.sees_personal_data(user)
+    unit = _quality_unit(request)
     page, rows = None, []
     if sees_persons:
-        listed = quality.list_rows(rule, access.visible_enrolments(user), today)
+        listed = quality.list_rows(rule, access.visible_enrolments(user), today,
+                                   unit.code if unit else None)
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("sida"))
-        rows = [quality.describe(rule, obj, today) for obj in page.object_list]
+        rows = [quality.describe(rule, obj, today, user) for obj in page.object_list]
         audit.log_many(request, audit.Action.READ,
                        list({r["enrolment"].pk: r["enrolment"] for r in rows}.values()))
     return render(request, "insights/data_quality_rule.html", {
@@ -299,4 +337,23 @@ def data_quality_rule(request: HttpRequest, code: str) -> HttpResponse:
         "sees_persons": sees_persons,
         "page": page,
         "rows": rows,
+        "unit": unit,
+        "extra_query": urlencode({"enhet": unit.code}) if unit else "",
     })
+
+
+def _quality_unit(request: HttpRequest) -> Unit | None:
+    """The unit chosen with ?enhet=<code> (the nightly check links to it), within the user's
+    municipality; an unknown code is reported and the list shows every unit."""
+    code = request.GET.get("enhet", "").strip()
+    if not code:
+        return None
+    units = Unit.objects.filter(code=code)
+    if request.user.municipality_id is not None:
+        units = units.filter(municipality_id=request.user.municipality_id)
+    unit = units.first()
+    if unit is None:
+        messages.error(request, _(
+            "Adressens enhet=%(code)s är ingen enhet i kommunen. Listan visar alla enheter."
+        ) % {"code": code})
+    return unit

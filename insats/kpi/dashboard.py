@@ -2,12 +2,15 @@
 
 The figures come from `services.compute`, the one definition of every indicator, and each is
 shown with its written definition. They are aggregates only, so no access check on persons is
-needed. Computing them touches every enrolment, so the panel is cached for a few minutes.
+needed, but they count only the user's own municipality (`scope.units_for_user`): a user without
+a municipality sees no figures. Computing them touches every enrolment of the municipality, so
+the panel is cached for a few minutes per scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from insats.accounts.models import Role, User
 
-from . import definitions
+from . import definitions, scope
 from .definitions import Kind
 from .services import compute
 
@@ -48,15 +51,16 @@ def format_value(kind: Kind, value) -> str:
     return text.replace(".", ",")
 
 
-def year_figures(today: dt.date) -> list[dict]:
+def year_figures(today: dt.date, unit_ids: Collection[int] | None = None) -> list[dict]:
+    """This year's key figures of the scope (`unit_ids` as in `services.compute`)."""
     date_from = dt.date(today.year, 1, 1)
-    key = f"kpi-panel:{date_from}:{today}"
+    key = f"kpi-panel:{scope.cache_key(unit_ids)}:{date_from}:{today}"
     rows = cache.get(key)
     if rows is None:
         rows = []
         for code in PANEL_CODES:
             indicator = definitions.get(code)
-            result = compute(code, date_from, today)
+            result = compute(code, date_from, today, unit_ids=unit_ids)
             rows.append(
                 {
                     "code": code,
@@ -79,5 +83,5 @@ def key_figures_panel(user: User) -> dict | None:
         "title": _("Nyckeltal %(year)s, hela kommunen (1 januari – %(today)s)")
         % {"year": today.year, "today": today.isoformat()},
         "template": "kpi/_key_figures_panel.html",
-        "context": {"rows": year_figures(today)},
+        "context": {"rows": year_figures(today, scope.units_for_user(user))},
     }

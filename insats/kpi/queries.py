@@ -12,6 +12,14 @@ Each indicator is computed in two steps, both in the database:
 
 The few expressions whose SQL differs between the backends (calendar-month arithmetic, days
 between dates, a date as the number YYYYMMDD) are `Func`s with one method per backend.
+
+Scope (urval, see `scope`): every enrolment row set takes `units`, None for the whole database
+or a non-empty frozenset of unit ids. When scoped, the row set's base queryset gets one
+parameterised `unit_id IN (...)` predicate (placements: their enrolment's unit) before anything
+is ranked, joined or grouped, so a person's "latest enrolment" is their latest in the scope. The
+unscoped SQL is exactly what it was without a scope. An empty scope is answered by the caller
+(`services`) without a query, since `IN ()` has no SQL. Summer-job applications have no unit or
+municipality and are never narrowed.
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ from insats.youth.models import YouthApplication
 
 from . import definitions
 from .definitions import Indicator, Population
+
+Units = frozenset[int] | None
 
 
 @dataclass(frozen=True)
@@ -223,6 +233,18 @@ def youth_group(dimension: str):
 # --- Populations ---------------------------------------------------------------------------------
 
 
+def in_units(qs: QuerySet, units: Units, prefix: str = "") -> QuerySet:
+    """`qs` narrowed to rows whose enrolment (reached through `prefix`) is held by one of
+    `units`; unchanged for the whole database (None)."""
+    if units is None:
+        return qs
+    return qs.filter(**{f"{prefix}unit_id__in": sorted(units)})
+
+
+def _enrolments(units: Units) -> QuerySet[Enrolment]:
+    return in_units(Enrolment.objects.all(), units)
+
+
 def active_in(period: Period, prefix: str = "") -> Q:
     """Active on at least one day: started by the last day, not ended before the first."""
     return Q(**{f"{prefix}start_date__lte": period.date_to}) & (
@@ -252,38 +274,43 @@ def _latest_first() -> Window:
     )
 
 
-def deltagare_enrolments(period: Period, dimension: str | None) -> QuerySet[Enrolment]:
+def deltagare_enrolments(
+    period: Period, dimension: str | None, units: Units = None
+) -> QuerySet[Enrolment]:
     """The enrolments that place each participant in a group.
 
     One per person (the latest started in the period), so the groups add up; with a breakdown by
     measure category all active enrolments, since a person counts in each category anyway.
     """
-    active = Enrolment.objects.filter(active_in(period))
+    active = _enrolments(units).filter(active_in(period))
     if dimension == "measure_category":
         return active
     latest = active.order_by().annotate(person_rank=_latest_first()).filter(person_rank=1)
     return Enrolment.objects.filter(pk__in=latest.values("pk"))
 
 
-def enrolment_population(code: str, period: Period, dimension: str | None) -> QuerySet[Enrolment]:
-    """The enrolments behind an enrolment indicator (its denominator for shares)."""
+def enrolment_population(
+    code: str, period: Period, dimension: str | None, units: Units = None
+) -> QuerySet[Enrolment]:
+    """The enrolments behind an enrolment indicator (its denominator for shares), of `units`."""
     if code == "deltagare":
-        return deltagare_enrolments(period, dimension)
+        return deltagare_enrolments(period, dimension, units)
+    enrolments = _enrolments(units)
     if code in ("nya", "plan_inom_3_man"):
-        return Enrolment.objects.filter(started_in(period))
+        return enrolments.filter(started_in(period))
     if code in ("avslutade", "andel_arbete_studier", "median_veckor"):
-        return Enrolment.objects.filter(closed_in(period))
+        return enrolments.filter(closed_in(period))
     if code == "ej_forsorjningsstod_12_man":
         known = _twelve_month_followups().exclude(status_id=definitions.FOLLOWUP_UNKNOWN)
-        return Enrolment.objects.filter(closed_in(period)).filter(Exists(known))
+        return enrolments.filter(closed_in(period)).filter(Exists(known))
     if code == "kostnad_per_deltagare":
         costed = Placement.objects.filter(
             enrolment=OuterRef("pk"),
             start_date__gte=period.date_from,
             start_date__lte=period.date_to,
         )
-        participants = deltagare_enrolments(period, dimension).values("pk")
-        return Enrolment.objects.filter(Q(pk__in=participants) | Exists(costed))
+        participants = deltagare_enrolments(period, dimension, units).values("pk")
+        return enrolments.filter(Q(pk__in=participants) | Exists(costed))
     raise ValueError(f"not an enrolment indicator: {code}")
 
 
@@ -325,9 +352,9 @@ def _row_set(
     return rows
 
 
-def participant_rows(period: Period, dimension: str | None) -> QuerySet:
+def participant_rows(period: Period, dimension: str | None, units: Units = None) -> QuerySet:
     """One row per participant (rk = person) and group: the row set of `deltagare`."""
-    active = Enrolment.objects.filter(active_in(period))
+    active = _enrolments(units).filter(active_in(period))
     if dimension is None or dimension == "measure_category":
         # No ranking needed: in total a person counts once, by category once in each category.
         group = enrolment_group(dimension) if dimension else None
@@ -340,7 +367,7 @@ def participant_rows(period: Period, dimension: str | None) -> QuerySet:
     return ranked.filter(person_rank=1).values("rk", "grp")
 
 
-def followup_rows(period: Period, dimension: str | None) -> QuerySet:
+def followup_rows(period: Period, dimension: str | None, units: Units = None) -> QuerySet:
     """Enrolments closed in the period with a known 12-month follow-up status, `met` = not on
     försörjningsstöd: the row set of `ej_forsorjningsstod_12_man`.
 
@@ -349,7 +376,7 @@ def followup_rows(period: Period, dimension: str | None) -> QuerySet:
     """
     twelve = FilteredRelation("followups", condition=Q(followups__months_after=12))
     closed = (
-        Enrolment.objects.filter(closed_in(period))
+        _enrolments(units).filter(closed_in(period))
         .annotate(twelve=twelve, status12=F("twelve__status_id"))
         .filter(status12__isnull=False)
         .exclude(status12=definitions.FOLLOWUP_UNKNOWN)
@@ -362,20 +389,22 @@ def followup_rows(period: Period, dimension: str | None) -> QuerySet:
     return _row_set(closed, "pk", {"met": met}, group, dimension)
 
 
-def enrolment_rows(code: str, period: Period, dimension: str | None) -> QuerySet:
+def enrolment_rows(
+    code: str, period: Period, dimension: str | None, units: Units = None
+) -> QuerySet:
     # deltagare counts persons; every other enrolment indicator counts enrolments.
     if code == "deltagare":
-        return participant_rows(period, dimension)
+        return participant_rows(period, dimension, units)
     if code == "ej_forsorjningsstod_12_man":
-        return followup_rows(period, dimension)
+        return followup_rows(period, dimension, units)
     group = enrolment_group(dimension) if dimension else None
-    population = enrolment_population(code, period, dimension)
+    population = enrolment_population(code, period, dimension, units)
     return _row_set(population, "pk", _measured_column(code), group, dimension)
 
 
-def cost_rows(period: Period, dimension: str | None) -> QuerySet:
+def cost_rows(period: Period, dimension: str | None, units: Units = None) -> QuerySet:
     """Placements started in the period with their cost, grouped by their enrolment's group."""
-    placements = Placement.objects.filter(
+    placements = in_units(Placement.objects.all(), units, "enrolment__").filter(
         start_date__gte=period.date_from, start_date__lte=period.date_to
     )
     group = enrolment_group(dimension, "enrolment__") if dimension else None
@@ -383,7 +412,9 @@ def cost_rows(period: Period, dimension: str | None) -> QuerySet:
 
 
 def youth_rows(indicator: Indicator, period: Period, dimension: str | None) -> QuerySet:
-    """Applications whose season year lies within from.year … to.year, with the funnel flag."""
+    """Applications whose season year lies within from.year … to.year, with the funnel flag.
+
+    Not narrowed by a scope: applications have no municipality or unit (see `scope`)."""
     apps = YouthApplication.objects.annotate(season_year=season_year()).filter(
         season_year__gte=f"{period.date_from.year:04d}",
         season_year__lte=f"{period.date_to.year:04d}",
@@ -394,10 +425,12 @@ def youth_rows(indicator: Indicator, period: Period, dimension: str | None) -> Q
     return _row_set(apps, "pk", {}, group, dimension)
 
 
-def row_set(indicator: Indicator, period: Period, dimension: str | None) -> QuerySet:
+def row_set(
+    indicator: Indicator, period: Period, dimension: str | None, units: Units = None
+) -> QuerySet:
     if indicator.population is Population.YOUTH:
         return youth_rows(indicator, period, dimension)
-    return enrolment_rows(indicator.code, period, dimension)
+    return enrolment_rows(indicator.code, period, dimension, units)
 
 
 # --- Aggregation -------------------------------------------------------------------------------

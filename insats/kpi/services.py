@@ -3,14 +3,19 @@ enrolments behind it.
 
 Everything is computed in the database (see `queries`); this module checks the request and turns
 the aggregates into a `KpiResult`. Access control for the drill-down is the caller's business:
-`enrolments_behind` returns all matching enrolments, to be narrowed with
+`enrolments_behind` returns all matching enrolments of the scope, to be narrowed with
 `insats.core.access.visible_enrolments`.
+
+Both take `unit_ids` (see `scope`): None for the whole database (the `insats kpi` command), or
+the units whose enrolments count, e.g. `scope.units_for_user(user)` or
+`scope.units_of_board(board)`. An empty scope counts nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from insats.enrolments.models import Enrolment
 
-from . import definitions, queries
+from . import definitions, queries, scope
 from .definitions import Indicator, Kind, Population
-from .queries import Period
+from .queries import Period, Units
 
 Number = int | float | None
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -117,10 +122,28 @@ def check_request(code: str, date_from: dt.date, date_to: dt.date, by: str | Non
 # --- Computing ------------------------------------------------------------------------------------
 
 
-def _figures(indicator: Indicator, period: Period, by: str | None) -> dict[Any, tuple]:
+def _nothing_counted(indicator: Indicator, grouped: bool) -> dict[Any, tuple]:
+    """The figures of an empty scope: what the queries give when no row is counted (no groups,
+    a count of 0, a share and a cost of 0 over 0 without a value, no median)."""
+    if grouped:
+        return {}
+    empty = {
+        Kind.COUNT: (0, None, None),
+        Kind.SHARE: (None, 0, 0),
+        Kind.MEDIAN: (None, None, None),
+        Kind.AMOUNT: (None, 0.0, 0),
+    }
+    return {None: empty[indicator.kind]}
+
+
+def _figures(
+    indicator: Indicator, period: Period, by: str | None, units: Units = None
+) -> dict[Any, tuple]:
     """{group key (None for the total): (value, numerator, denominator)}."""
     grouped = by is not None
-    rows = queries.row_set(indicator, period, by)
+    if units is not None and not units:
+        return _nothing_counted(indicator, grouped)
+    rows = queries.row_set(indicator, period, by, units)
     if indicator.kind is Kind.COUNT:
         counts = queries.aggregate(rows, "COUNT(*)", grouped)
         return {key: (int(n), None, None) for key, (n,) in counts.items()}
@@ -129,7 +152,7 @@ def _figures(indicator: Indicator, period: Period, by: str | None) -> dict[Any, 
         return {key: _share(num, den) for key, (num, den) in shares.items()}
     if indicator.kind is Kind.MEDIAN:
         return {key: (weeks, None, None) for key, weeks in queries.median(rows, grouped).items()}
-    return _cost_per_participant(period, by)
+    return _cost_per_participant(period, by, units)
 
 
 def _share(numerator, denominator) -> tuple:
@@ -138,11 +161,11 @@ def _share(numerator, denominator) -> tuple:
     return value, numerator, denominator
 
 
-def _cost_per_participant(period: Period, by: str | None) -> dict[Any, tuple]:
+def _cost_per_participant(period: Period, by: str | None, units: Units) -> dict[Any, tuple]:
     grouped = by is not None
-    costs = queries.aggregate(queries.cost_rows(period, by), "SUM(t.amt)", grouped)
+    costs = queries.aggregate(queries.cost_rows(period, by, units), "SUM(t.amt)", grouped)
     participants = queries.aggregate(
-        queries.enrolment_rows("deltagare", period, by), "COUNT(*)", grouped
+        queries.enrolment_rows("deltagare", period, by, units), "COUNT(*)", grouped
     )
     figures = {}
     for key in costs.keys() | participants.keys():
@@ -153,19 +176,31 @@ def _cost_per_participant(period: Period, by: str | None) -> dict[Any, tuple]:
 
 
 def compute(
-    code: str, date_from: dt.date, date_to: dt.date, by: str | None = None
+    code: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    by: str | None = None,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> KpiResult:
     """Compute indicator `code` for the inclusive period, optionally broken down `by` a dimension.
+
+    `unit_ids`: None counts the whole database; otherwise only the enrolments of those units
+    (with their placements, costs and follow-ups), and nothing for an empty collection. The
+    summer-job figures (ferie_*) cannot be narrowed to units, because applications carry no
+    municipality or unit: with a non-empty scope they count every application (municipality-wide
+    in a one-municipality installation), with an empty scope none.
 
     Raises ValidationError (keyed kpi / date_to / by) for an unknown indicator, a reversed period
     or a breakdown the indicator does not have.
     """
     indicator = check_request(code, date_from, date_to, by)
+    units = scope.normalise(unit_ids)
     period = Period(date_from, date_to)
-    value, numerator, denominator = _figures(indicator, period, None)[None]
+    value, numerator, denominator = _figures(indicator, period, None, units)[None]
     groups = []
     if by is not None:
-        per_group = _figures(indicator, period, by)
+        per_group = _figures(indicator, period, by, units)
         groups = [
             KpiGroup(str(key), *per_group[key]) for key in sorted(per_group, key=str)
         ]
@@ -177,13 +212,16 @@ def enrolments_behind(
     date_from: dt.date,
     date_to: dt.date,
     group: tuple[str, str] | None = None,
+    *,
+    unit_ids: Collection[int] | None = None,
 ) -> QuerySet[Enrolment]:
     """The enrolments behind a figure (its denominator for shares), optionally of one group.
 
-    `group` is (dimension, key) as in `KpiResult.groups`. For `deltagare` these are the
-    enrolments that place each person in their group; for `kostnad_per_deltagare` those plus the
-    enrolments whose placements carry the cost. Not access-controlled: narrow the result with
-    `insats.core.access.visible_enrolments(user)` before showing it.
+    `group` is (dimension, key) as in `KpiResult.groups`; `unit_ids` the scope as in `compute`,
+    so the list is the one behind `compute(..., unit_ids=unit_ids)`. For `deltagare` these are
+    the enrolments that place each person in their group; for `kostnad_per_deltagare` those plus
+    the enrolments whose placements carry the cost. Not access-controlled: narrow the result
+    with `insats.core.access.visible_enrolments(user)` before showing it.
     """
     dimension = group[0] if group else None
     indicator = check_request(code, date_from, date_to, dimension)
@@ -191,7 +229,12 @@ def enrolments_behind(
         raise ValidationError({"kpi": _(
             "Indikatorn %(code)s bygger på feriejobbsansökningar, inte inskrivningar."
         ) % {"code": code}})
-    population = queries.enrolment_population(code, Period(date_from, date_to), dimension)
+    units = scope.normalise(unit_ids)
+    if units is not None and not units:
+        return Enrolment.objects.none()
+    population = queries.enrolment_population(
+        code, Period(date_from, date_to), dimension, units
+    )
     if group is not None:
         population = population.annotate(grp=queries.enrolment_group(dimension)).filter(
             grp=group[1]
