@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insats.core import access
 from insats.persons.models import Person
@@ -62,34 +63,50 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _find_person(text: str) -> Person | None:
-    text = text.strip()
-    if text.isascii() and text.isdigit() and len(text) < 10:
-        return Person.objects.filter(pk=int(text)).first()
-    from insats.persons.services import find_by_personnummer
+NO_SUCH_PERSON = gettext_lazy(
+    "Det finns ingen sådan person i Insats med loggade åtkomster som du kan följa upp."
+)
 
-    return find_by_personnummer(text)
+
+def _find_person(user, text: str) -> Person | None:
+    """The person named by an id or a personnummer, among the persons of the user's
+    municipality only (`access.follow_up_persons`): the lookup never tells whether someone
+    exists elsewhere."""
+    text = text.strip()
+    persons = access.follow_up_persons(user)
+    if text.isascii() and text.isdigit() and len(text) < 10:
+        return persons.filter(pk=int(text)).first()
+    from insats.persons.services import normalise_personnummer
+
+    number = normalise_personnummer(text)
+    return persons.filter(personnummer=number).first() if number else None
 
 
 @login_required
 def person(request: HttpRequest) -> HttpResponse:
-    """Vem har öppnat personen: every logged access to one person by the staff followed up."""
+    """Vem har öppnat personen: every logged access to one person by the staff followed up.
+
+    A person outside the user's municipality, and a protected person the user may not see who
+    has no entries to show, get the same answer as a person who does not exist."""
     _require_follow_up(request)
     form = PersonLookupForm(request.GET or None)
     found, page = None, None
     if form.is_valid():
         try:
-            found = _find_person(form.cleaned_data["person"])
+            found = _find_person(request.user, form.cleaned_data["person"])
         except ValidationError as exc:
             form.add_error("person", exc.messages[0])
-        else:
-            if found is None:
-                form.add_error("person", _("Det finns ingen sådan person i Insats."))
+    entries = None
+    if found is not None:
+        entries = services.for_person(_period(access.visible_access_log(request.user), form),
+                                      found.pk)
+        if not access.may_reveal_person(request.user, found) and not entries.exists():
+            found = None
+    if form.is_valid() and found is None and not form.errors:
+        form.add_error("person", NO_SUCH_PERSON)
     if found is not None:
         services.log_access(request, services.Action.READ, person=found,
                             object_type="accesslog", reason=_("Logguppföljning"))
-        entries = services.for_person(_period(access.visible_access_log(request.user), form),
-                                      found.pk)
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(request, "audit/person.html", {
         "form": form, "person": found, "page": page,

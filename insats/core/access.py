@@ -14,15 +14,24 @@ checks single objects with them; nothing else in the code decides visibility.
 
 Persons with protected identity are left out unless the user has been granted access to them.
 Nothing outside the user's municipality is ever visible: a unit that belongs to another
-municipality than the user's (a misconfigured account) shows nothing rather than too much.
+municipality than the user's, or an account without a municipality (a misconfigured account),
+shows nothing rather than too much.
+
+A remittent never sees a person record (personakt): they see the person only as part of their
+own referrals, as the name and personnummer they entered themselves (`referral_person`), and
+the status and shared plan of the enrolments started from those referrals.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from insats.accounts.models import ProtectedIdentityGrant, Role, User
 from insats.enrolments.models import Enrolment
+from insats.organisation.models import Unit
 from insats.persons.models import Person
 from insats.referrals.models import Referral
 
@@ -38,10 +47,15 @@ def _protected_filter(user: User, prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}protected_identity": True}) | Q(**{f"{prefix}pk__in": granted})
 
 
+NOTHING = Q(pk__in=[])
+
+
 def _municipality_filter(user: User, prefix: str = "") -> Q:
-    """Case data of the user's own municipality only (kommunens ansvar ends at its border)."""
+    """Case data of the user's own municipality only (kommunens ansvar ends at its border).
+
+    A user without a municipality gets nothing: a missing value is never "no limit"."""
     if user.municipality_id is None:
-        return Q()
+        return NOTHING
     return Q(**{f"{prefix}unit__municipality_id": user.municipality_id})
 
 
@@ -58,8 +72,19 @@ def visible_enrolments(user: User) -> QuerySet[Enrolment]:
     return qs.filter(_municipality_filter(user)).filter(_protected_filter(user, "person__"))
 
 
+def sees_person_records(user: User) -> bool:
+    """The person record (personakt: search, detail, the persons API) is for a unit's staff.
+
+    A remittent sees a person only inside their own referrals (`referral_person`)."""
+    return (user.is_authenticated and user.is_active and user.role in UNIT_ROLES
+            and bool(user.unit_id))
+
+
 def visible_persons(user: User) -> QuerySet[Person]:
-    """Persons with at least one visible enrolment or a referral the user may see."""
+    """Person records the user may open: for a unit's staff, persons with at least one visible
+    enrolment or referral; for everyone else (remittents included) none."""
+    if not sees_person_records(user):
+        return Person.objects.none()
     enrolment_persons = visible_enrolments(user).values("person_id")
     referral_persons = visible_referrals(user).values("person_id")
     return Person.objects.filter(Q(pk__in=enrolment_persons) | Q(pk__in=referral_persons)).filter(
@@ -78,6 +103,45 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
     else:
         return qs.none()
     return qs.filter(_municipality_filter(user)).filter(_protected_filter(user, "person__"))
+
+
+@dataclass(frozen=True)
+class ReferralPerson:
+    """The person of a referral as the user may see it there."""
+
+    first_name: str
+    last_name: str
+    personnummer: str  # canonical 12 digits, or ""
+    birth_date: dt.date | None
+    record: Person | None  # the person record, only for those who may open it
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_personnummer(self) -> str:
+        return f"{self.personnummer[:8]}-{self.personnummer[8:]}" if self.personnummer else ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def referral_person(user: User, referral: Referral) -> ReferralPerson:
+    """The person of a referral the user may see: staff who may open the person record see the
+    record; anyone else (the referrer) only what was entered when the referral was sent, so a
+    personnummer typed into a referral never discloses an existing person's details."""
+    person = referral.person
+    if visible_persons(user).filter(pk=referral.person_id).exists():
+        return ReferralPerson(person.first_name, person.last_name, person.personnummer,
+                              person.birth_date, person)
+    if referral.referred_first_name or referral.referred_last_name:
+        return ReferralPerson(referral.referred_first_name, referral.referred_last_name,
+                              referral.referred_personnummer, referral.referred_birth_date, None)
+    # Referrals not sent through Insats' referral form or API (imported, demo data) have
+    # nothing entered to show; their sender gave the person's details outside Insats.
+    return ReferralPerson(person.first_name, person.last_name, person.personnummer,
+                          person.birth_date, None)
 
 
 def can_view_enrolment(user: User, enrolment: Enrolment) -> bool:
@@ -103,6 +167,23 @@ def can_send_referrals(user: User) -> bool:
 
 def can_allocate(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.SAMORDNARE, Role.ENHETSCHEF)
+
+
+def editable_routine_units(user: User) -> QuerySet[Unit]:
+    """Units whose allocation routine (fördelningsrutin) the user may edit: an enhetschef their
+    own unit, an administrator every unit of their municipality."""
+    if not (user.is_authenticated and user.is_active) or user.municipality_id is None:
+        return Unit.objects.none()
+    units = Unit.objects.filter(municipality_id=user.municipality_id)
+    if user.role == Role.ENHETSCHEF and user.unit_id:
+        return units.filter(pk=user.unit_id)
+    if user.role == Role.ADMIN:
+        return units
+    return Unit.objects.none()
+
+
+def can_edit_allocation_routine(user: User, unit: Unit) -> bool:
+    return editable_routine_units(user).filter(pk=unit.pk).exists()
 
 
 def sees_personal_data(user: User) -> bool:
@@ -171,14 +252,39 @@ def visible_access_log(user: User):
     from insats.audit.models import AccessLogEntry  # audit builds on this module
 
     qs = AccessLogEntry.objects.all()
-    if not can_follow_up_access_log(user):
+    if not can_follow_up_access_log(user) or user.municipality_id is None:
         return qs.none()
     if user.role == Role.ENHETSCHEF:
-        return qs.filter(unit_id=user.unit_id)
-    if user.municipality_id is None:
-        return qs
+        own_unit = Unit.objects.filter(pk=user.unit_id, municipality_id=user.municipality_id)
+        return qs.filter(unit_id__in=own_unit.values("pk"))
     staff = User.objects.filter(municipality_id=user.municipality_id).values("pk")
     return qs.filter(Q(user_id__in=staff) | Q(user_id__isnull=True))
+
+
+def _municipality_persons(user: User) -> QuerySet[Person]:
+    """Persons with an enrolment or a referral at a unit of the user's municipality."""
+    if user.municipality_id is None:
+        return Person.objects.none()
+    in_municipality = Q(enrolments__unit__municipality_id=user.municipality_id) | Q(
+        referrals__unit__municipality_id=user.municipality_id
+    )
+    return Person.objects.filter(pk__in=Person.objects.filter(in_municipality).values("pk"))
+
+
+def follow_up_persons(user: User) -> QuerySet[Person]:
+    """Persons the log follow-up may be asked about: those of the user's municipality (an
+    enrolment or referral at one of its units). Protected persons are among them, since their
+    accesses are the ones most worth following up; the page must then show the same answer as
+    for an unknown person unless there are entries to show (`may_reveal_person`)."""
+    if not can_follow_up_access_log(user):
+        return Person.objects.none()
+    return _municipality_persons(user)
+
+
+def may_reveal_person(user: User, person: Person) -> bool:
+    """Whether a page may confirm that `person` exists to a user who has no entries about them:
+    not for a protected person the user has no access to."""
+    return Person.objects.filter(pk=person.pk).filter(_protected_filter(user)).exists()
 
 
 def extractable_persons(user: User) -> QuerySet[Person]:
@@ -190,14 +296,7 @@ def extractable_persons(user: User) -> QuerySet[Person]:
     if user.role == Role.ENHETSCHEF and user.unit_id:
         return Person.objects.filter(pk__in=visible_enrolments(user).values("person_id"))
     if user.role == Role.ADMIN:
-        if user.municipality_id is None:
-            return Person.objects.all()
-        in_municipality = Q(enrolments__unit__municipality_id=user.municipality_id) | Q(
-            referrals__unit__municipality_id=user.municipality_id
-        )
-        return Person.objects.filter(
-            pk__in=Person.objects.filter(in_municipality).values("pk")
-        )
+        return _municipality_persons(user)
     return Person.objects.none()
 
 

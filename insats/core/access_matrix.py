@@ -88,17 +88,22 @@ MATRIX: tuple[Route, ...] = (
       note="Loggar ut och visar inloggningssidan."),
     R("set_language", "service", None, ALL_OK, anonymous="ok", methods=("POST",)),
     # --- Persons -------------------------------------------------------------------------------
-    R("persons:search", "page", None, "ok ok ok ok 403 403",
-      note="Söker bara bland personer användaren får se."),
+    R("persons:search", "page", None, "ok ok ok 403 403 403",
+      note="Söker bara bland personer användaren får se. Remittenten ser personen bara i sina "
+           "egna remisser, som de själva angav den."),
     R("persons:create", "page", None, "ok ok ok 403 403 403", methods=GET_POST),
-    R("persons:detail", "page", "person", "ok ok ok ok 403 403", "404 404 404 404 403 403"),
-    R("persons:edit", "page", "person", "ok ok ok 403 403 403", "404 404 404 404 403 403",
+    R("persons:detail", "page", "person", "ok ok ok 403 403 403", "404 404 404 403 403 403",
+      note="Personakten är för enhetens personal; remittenten ser inte personakten."),
+    R("persons:edit", "page", "person", "ok ok ok 403 403 403", "404 404 404 403 403 403",
       methods=GET_POST),
     # --- Referrals -----------------------------------------------------------------------------
     R("referrals:queue", "page", None, "403 ok ok 403 403 403"),
     R("referrals:create", "page", None, "403 ok 403 ok 403 403", methods=GET_POST),
     R("referrals:mine", "page", None, "403 ok 403 ok 403 403",
-      note="Remisser användaren själv har skickat."),
+      note="Remisser användaren själv har skickat, med personen så som den angavs."),
+    R("referrals:routine", "page", None, "403 403 ok 403 403 ok", methods=GET_POST,
+      note="Fördelningsrutinen: enhetschefen för sin enhet, administratören för kommunens "
+           "enheter (?enhet=kod)."),
     R("referrals:allocate", "page", "referral", "403 ok ok 403 403 403",
       "403 404 404 403 403 403", methods=GET_POST),
     R("referrals:reject", "page", "referral", "403 ok ok 403 403 403",
@@ -187,9 +192,11 @@ MATRIX: tuple[Route, ...] = (
     # may see the object; objects outside what the user may see are always 404.
     R("api:person-list", "api", None, ALL_OK),
     R("api:person-list", "api", None, ALL_INVALID, methods=("POST",)),
-    R("api:person-detail", "api", "person", "ok ok ok ok 404 404", NO_ONE),
-    R("api:person-detail", "api", "person", "400 400 400 400 404 404", NO_ONE, methods=("PUT",)),
-    R("api:person-detail", "api", "person", "ok ok ok 403 404 404", NO_ONE, methods=("PATCH",)),
+    R("api:person-detail", "api", "person", API_STAFF, NO_ONE,
+      note="Remittenten ser personen bara i sina remisser (api:referral-detail)."),
+    R("api:person-detail", "api", "person", API_STAFF_INVALID, NO_ONE, methods=("PUT",)),
+    R("api:person-detail", "api", "person", API_STAFF_INVALID, NO_ONE, methods=("PATCH",),
+      note="En ändring måste skicka med updated_at som lästes (409 om någon annan hunnit före)."),
     R("api:enrolment-list", "api", None, ALL_OK),
     R("api:enrolment-detail", "api", "enrolment", API_STAFF, NO_ONE),
     R("api:enrolment-close", "api", "enrolment", API_STAFF_INVALID, NO_ONE, methods=("POST",)),
@@ -232,6 +239,8 @@ MATRIX: tuple[Route, ...] = (
       note="Utan parametrar 403 även för administratören."),
     R("admin:privacy_retentionrun_add", "admin", None, "login login login login login 403",
       note="Gallringskörningar skrivs bara av `insats retention`; de kan inte läggas till."),
+    R("admin:accounts_signinevent_add", "admin", None, "login login login login login 403",
+      note="Inloggningsloggen skrivs bara vid inloggning; den går bara att läsa."),
 )
 
 BY_NAME: dict[str, list[Route]] = {}

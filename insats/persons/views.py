@@ -43,7 +43,9 @@ def person_from_token(token: str, max_age: int = 3600):
 
 
 def _require_personal_data(request: HttpRequest) -> None:
-    if not access.sees_personal_data(request.user):
+    """Person records (search, personakt) are for a unit's staff; a remittent sees the person
+    only inside their own referrals."""
+    if not access.sees_person_records(request.user):
         raise PermissionDenied
 
 
@@ -110,9 +112,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolments": enrolments,
             "referrals": referrals,
             "can_edit": access.can_edit_person(request.user, person),
-            # The enrolment page (journal, notes) is for the unit's staff; a referrer follows
-            # the case on their own referral page.
-            "link_enrolments": request.user.role in access.UNIT_ROLES,
+            "link_enrolments": True,
         },
     )
 

@@ -59,10 +59,8 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, user: User, registered_person=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Unit.objects.all()
-        if user.municipality_id:
-            units = units.filter(municipality_id=user.municipality_id)
-        self.fields["unit"].queryset = units
+        # Units of the sender's own municipality only; without a municipality, none.
+        self.fields["unit"].queryset = Unit.objects.filter(municipality_id=user.municipality_id)
         self.registered_person = registered_person
         if user.unit_id:
             self.fields["unit"].initial = user.unit_id
@@ -101,11 +99,25 @@ class AllocationForm(forms.Form):
         required=False,
         help_text=_("Krävs när du väljer en annan konsulent än den föreslagna."),
     )
+    # The coach shown as suggested when the page was loaded: the choice is compared with it.
+    suggested_coach = forms.ModelChoiceField(
+        label=_("Föreslagen konsulent"), queryset=User.objects.none(), required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, coaches, suggested: User | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coach"].queryset = coaches
         self.fields["coach"].initial = suggested.pk if suggested else None
+        # Any coach of the unit, active or not: the service checks it and says what is wrong.
+        unit_ids = coaches.values("unit_id")
+        self.fields["suggested_coach"].queryset = User.objects.filter(
+            role=Role.COACH, unit_id__in=unit_ids
+        )
+        self.fields["suggested_coach"].initial = suggested.pk if suggested else None
+        self.fields["suggested_coach"].error_messages["invalid_choice"] = _(
+            "Förslaget som visades gäller inte längre. Ladda om sidan och fördela på nytt."
+        )
         self.fields["start_date"].initial = timezone.localdate()
 
 
@@ -115,3 +127,16 @@ class RejectForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("Visas för remittenten, t.ex. att remissen hör till en annan enhet."),
     )
+
+
+class AllocationRoutineForm(forms.Form):
+    allocation_routine = forms.CharField(
+        label=_("Fördelningsrutin"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_(
+            "Hur remisser fördelas på enheten, t.ex. vem som fördelar, hur ofta och vad som "
+            "väger tyngst. Visas för samordnarna bredvid kön."
+        ),
+    )
+    version = forms.CharField(label=_("Version"), widget=forms.HiddenInput, required=False)

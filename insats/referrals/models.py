@@ -43,6 +43,13 @@ class Referral(models.Model):
         null=True,
         blank=True,
     )
+    # The person as the sender entered them. A referrer sees these, never the person record
+    # the referral was matched to (see insats.core.access.referral_person).
+    referred_personnummer = models.CharField(_("angivet personnummer"), max_length=12,
+                                             blank=True)
+    referred_first_name = models.CharField(_("angivet förnamn"), max_length=100, blank=True)
+    referred_last_name = models.CharField(_("angivet efternamn"), max_length=100, blank=True)
+    referred_birth_date = models.DateField(_("angivet födelsedatum"), null=True, blank=True)
     reason = models.TextField(_("anledning och uppdrag"))
     attachments_description = models.TextField(_("bilagor"), blank=True)
     wanted_tags = models.ManyToManyField(
@@ -87,3 +94,32 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Remiss')} {self.pk}"
+
+
+class AllocationRoutineChange(models.Model):
+    """One saved version of a unit's allocation routine (fördelningsrutin): who, when, what.
+
+    `Unit.allocation_routine` holds the current text; this is its history."""
+
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("enhet"),
+        on_delete=models.CASCADE,
+        related_name="routine_changes",
+    )
+    text = models.TextField(_("fördelningsrutin"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ändrad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("ändrad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ändring av fördelningsrutin")
+        verbose_name_plural = _("ändringar av fördelningsrutin")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.changed_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ decides, and must say why when choosing someone else. Allocating starts the enro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from insats.persons import personnummer as pnr
 from insats.persons import services as person_services
 from insats.persons.models import Person
 
-from .models import Referral
+from .models import AllocationRoutineChange, Referral
 
 ALREADY_ALLOCATED = gettext_lazy(
     "Remissen är redan fördelad eller avvisad; den fördelas inte igen."
@@ -53,17 +54,26 @@ def create_referral(
     """Skicka remiss. The person is matched by personnummer or registered from `person_data`.
 
     A match never discloses or changes the existing person's details: the referrer may not be
-    allowed to see that person; empty names are filled in, nothing else is touched.
+    allowed to see that person; empty names are filled in, nothing else is touched. What the
+    sender entered is kept on the referral, and that is all a referrer is shown of the person.
+
+    The receiving unit must belong to the sender's municipality (kommunens ansvar ends at its
+    border), whether the referral comes from the page or the API.
     """
     today = today or timezone.localdate()
     if not access.can_send_referrals(sender):
         raise PermissionDenied(_("Du har inte behörighet att skicka remisser."))
     errors: dict[str, str] = {}
+    if sender.municipality_id is None or unit.municipality_id != sender.municipality_id:
+        errors["unit"] = _(
+            "Enheten %(unit)s hör inte till din kommun. Välj en mottagande enhet i din kommun."
+        ) % {"unit": unit}
     if not (reason or "").strip():
         errors["reason"] = _("Beskriv anledningen till remissen och vad uppdraget är.")
     received_date = received_date or today
     if received_date > today:
         errors["received_date"] = _("Datumet då remissen inkom kan inte ligga i framtiden.")
+    entered = _entered(person, person_data or {}, today)
     if person is None:
         try:
             person = _match_or_register(person_data or {}, today)
@@ -72,6 +82,7 @@ def create_referral(
     if errors:
         raise ValidationError(errors)
     referral = Referral.objects.create(
+        **entered,
         unit=unit,
         person=person,
         sender=sender,
@@ -83,6 +94,31 @@ def create_referral(
     )
     referral.wanted_tags.set(list(wanted_tags))
     return referral
+
+
+def _entered(person: Person | None, data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    """The person as the sender gave them, kept on the referral (`referred_*`)."""
+    if person is not None:
+        # Chosen from the sender's own registration (the signed token of persons:create).
+        return {
+            "referred_personnummer": person.personnummer,
+            "referred_first_name": person.first_name,
+            "referred_last_name": person.last_name,
+            "referred_birth_date": person.birth_date,
+        }
+    try:
+        number = person_services.normalise_personnummer(data.get("personnummer", ""), today)
+    except ValidationError:
+        number = ""  # reported by _match_or_register
+    birth_date = data.get("birth_date")
+    if number and not birth_date:
+        birth_date = pnr.parse(number, today).birth_date
+    return {
+        "referred_personnummer": number or "",
+        "referred_first_name": (data.get("first_name") or "").strip(),
+        "referred_last_name": (data.get("last_name") or "").strip(),
+        "referred_birth_date": birth_date or None,
+    }
 
 
 def _match_or_register(data: Mapping[str, Any], today: dt.date) -> Person:
@@ -201,12 +237,20 @@ def allocate_referral(
     coach: User,
     start_date: dt.date | None = None,
     override_reason: str = "",
+    shown_suggestion: User | None = None,
     today: dt.date | None = None,
 ) -> Enrolment:
     """Fördela remiss: record the decision and start the enrolment, all or nothing.
 
     A referral is allocated once: the status changes with a conditional update, so a double
     submit or two samordnare at once give one enrolment and a clear refusal for the other.
+
+    `shown_suggestion` is the coach the samordnare was shown as suggested. The choice is
+    compared with that suggestion, not with one computed again now: caseloads may have changed
+    since the page was loaded, and choosing the coach one was shown is following the
+    suggestion. It must be a coach of the referral's unit. Without it (e.g. from the API
+    without `suggested_coach`), the suggestion is computed now. The suggestion compared with
+    is recorded as `suggested_coach`, the choice as `allocated_to`.
     """
     today = today or timezone.localdate()
     visible = access.visible_referrals(by).filter(pk=referral.pk).exists()
@@ -223,13 +267,21 @@ def allocate_referral(
         errors["start_date"] = _(
             "Startdatum kan inte vara före datumet då remissen inkom (%(date)s)."
         ) % {"date": referral.received_date.isoformat()}
-    suggestion = suggest_coach(referral)
+    if shown_suggestion is not None:
+        if shown_suggestion.role != Role.COACH or shown_suggestion.unit_id != referral.unit_id:
+            errors["suggested_coach"] = _(
+                "Den föreslagna konsulenten hör inte till den mottagande enheten. Ladda om "
+                "sidan och fördela på nytt."
+            )
+        suggested = shown_suggestion
+    else:
+        suggested = suggest_coach(referral).coach
     override_reason = (override_reason or "").strip()
-    is_override = suggestion.coach is not None and coach.pk != suggestion.coach.pk
+    is_override = suggested is not None and coach.pk != suggested.pk
     if is_override and not override_reason:
         errors["override_reason"] = _(
             "Ange skäl till att du väljer en annan konsulent än den föreslagna (%(coach)s)."
-        ) % {"coach": suggestion.coach}
+        ) % {"coach": suggested}
     if errors:
         raise ValidationError(errors)
     updated = Referral.objects.filter(pk=referral.pk, status=Referral.Status.SENT).update(
@@ -237,7 +289,7 @@ def allocate_referral(
         allocated_to=coach,
         allocated_by=by,
         allocated_at=timezone.now(),
-        suggested_coach=suggestion.coach,
+        suggested_coach=suggested,
         override_reason=override_reason if is_override else "",
     )
     if updated != 1:
@@ -283,3 +335,42 @@ def queue(user: User):
         .prefetch_related("wanted_tags")
         .order_by("received_date", "pk")
     )
+
+
+# --- Fördelningsrutin: the unit's documented allocation routine ------------------------------
+
+
+def routine_version(text: str) -> str:
+    """A short fingerprint of a routine text: the optimistic lock of the routine page.
+
+    The form carries the fingerprint of the text it was loaded with; a save is refused when the
+    stored text has changed since (by someone else on the page or in the admin)."""
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:16]
+
+
+@transaction.atomic
+def update_allocation_routine(
+    unit: Unit, *, by: User, text: str, expected_version: str
+) -> AllocationRoutineChange | None:
+    """Ändra fördelningsrutin: save the unit's routine text and keep who changed it and when.
+
+    Returns the recorded change, or None when the text was already the same (nothing saved)."""
+    if not access.can_edit_allocation_routine(by, unit):
+        raise PermissionDenied(_("Du har inte behörighet att ändra enhetens fördelningsrutin."))
+    current = Unit.objects.select_for_update().get(pk=unit.pk)
+    if routine_version(current.allocation_routine) != (expected_version or ""):
+        raise ValidationError({"version": _(
+            "Fördelningsrutinen har ändrats av någon annan sedan du öppnade sidan. Läs den "
+            "nya texten och gör din ändring igen."
+        )})
+    text = (text or "").strip().replace("\r\n", "\n")
+    if text == current.allocation_routine:
+        return None
+    Unit.objects.filter(pk=unit.pk).update(allocation_routine=text)
+    unit.allocation_routine = text
+    return AllocationRoutineChange.objects.create(unit=unit, text=text, changed_by=by)
+
+
+def last_routine_change(unit: Unit) -> AllocationRoutineChange | None:
+    """The latest recorded change of the routine (senast ändrad av, datum)."""
+    return unit.routine_changes.select_related("changed_by").first()

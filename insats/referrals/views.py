@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from insats.accounts.models import Role, User
@@ -17,10 +20,11 @@ from insats.persons.forms import add_service_errors
 from insats.persons.views import person_from_token
 
 from . import services
-from .forms import AllocationForm, ReferralForm, RejectForm
+from .forms import AllocationForm, AllocationRoutineForm, ReferralForm, RejectForm
 from .models import Referral
 
 PAGE_SIZE = 50
+ROUTINE_HISTORY = 20
 
 
 @login_required
@@ -72,7 +76,60 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(services.queue(user), PAGE_SIZE).get_page(request.GET.get("sida"))
     audit.log_many(request, audit.Action.READ, page.object_list)
-    return render(request, "referrals/queue.html", {"page": page, "unit": user.unit})
+    unit = user.unit
+    return render(request, "referrals/queue.html", {
+        "page": page,
+        "unit": unit,
+        "can_edit_routine": unit is not None and access.can_edit_allocation_routine(user, unit),
+        "routine_change": services.last_routine_change(unit) if unit else None,
+    })
+
+
+@login_required
+def routine(request: HttpRequest) -> HttpResponse:
+    """Ändra fördelningsrutin: the unit's enhetschef for their unit, an administrator for any
+    unit of the municipality (chosen with ?enhet=CODE)."""
+    user = request.user
+    units = access.editable_routine_units(user)
+    if user.role not in (Role.ENHETSCHEF, Role.ADMIN) or not units.exists():
+        raise PermissionDenied
+    code = request.POST.get("enhet") or request.GET.get("enhet") or ""
+    if user.role == Role.ENHETSCHEF:
+        unit = units.first()
+    elif code:
+        unit = get_object_or_404(units, code=code)
+    else:
+        return render(request, "referrals/routine.html", {"unit": None, "units": units})
+    form = AllocationRoutineForm(
+        request.POST or None,
+        initial={
+            "allocation_routine": unit.allocation_routine,
+            "version": services.routine_version(unit.allocation_routine),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.update_allocation_routine(
+                unit,
+                by=user,
+                text=form.cleaned_data["allocation_routine"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if change is None:
+                messages.info(request, _("Fördelningsrutinen är oförändrad."))
+            else:
+                messages.success(request, _("Fördelningsrutinen är sparad."))
+            if user.role == Role.ENHETSCHEF:
+                return redirect("referrals:queue")
+            return redirect(f"{reverse('referrals:routine')}?{urlencode({'enhet': unit.code})}")
+    return render(request, "referrals/routine.html", {
+        "unit": unit,
+        "form": form,
+        "history": unit.routine_changes.select_related("changed_by")[:ROUTINE_HISTORY],
+    })
 
 
 @login_required
@@ -104,6 +161,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
                 coach=form.cleaned_data["coach"],
                 start_date=form.cleaned_data["start_date"],
                 override_reason=form.cleaned_data["override_reason"],
+                shown_suggestion=form.cleaned_data.get("suggested_coach"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -181,6 +239,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "referral": referral,
+                # A referrer sees the person as they entered them, not the person record.
+                "person": access.referral_person(user, referral),
                 "enrolment": enrolment,
                 "plan": plan if shared else None,
                 "plan_hidden": plan is not None and not shared,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from insats.accounts.models import Role, Tag, User
 from insats.codes.models import IncomeSource, ReferralSource
+from insats.core import access
 from insats.organisation.models import Unit
 from insats.persons.api.serializers import PersonBriefSerializer, PersonnummerField
 from insats.persons.models import Gender
@@ -14,8 +16,17 @@ from insats.referrals.models import Referral
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    person = PersonBriefSerializer(read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    # The person as the requesting user may see it in the referral: the person record for the
+    # unit's staff; for a referrer only what they entered (id and protected_identity null).
+    person = serializers.SerializerMethodField()
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        help_text=_("Enhetskod; enheten måste höra till avsändarens kommun."),
+        error_messages={
+            "does_not_exist": _("Det finns ingen enhet med koden {value} i din kommun."),
+        },
+    )
     referral_source = serializers.SlugRelatedField(
         slug_field="code", queryset=ReferralSource.objects.all()
     )
@@ -36,6 +47,33 @@ class ReferralSerializer(serializers.ModelSerializer):
     gender = serializers.ChoiceField(
         write_only=True, choices=Gender.choices, required=False, allow_blank=True
     )
+
+    @extend_schema_field(PersonBriefSerializer)
+    def get_person(self, referral: Referral) -> dict:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            raise RuntimeError("ReferralSerializer needs the request in its context.")
+        seen = access.referral_person(user, referral)
+        if seen.record is not None:
+            return PersonBriefSerializer(seen.record).data
+        return {
+            "id": None,
+            "personnummer": seen.display_personnummer,
+            "first_name": seen.first_name,
+            "last_name": seen.last_name,
+            "protected_identity": None,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if "unit" in self.fields and user is not None:
+            # Units of the sender's own municipality only (the service refuses others, too).
+            self.fields["unit"].queryset = Unit.objects.filter(
+                municipality_id=getattr(user, "municipality_id", None)
+            )
 
     class Meta:
         model = Referral
@@ -90,6 +128,15 @@ class AllocationSerializer(serializers.Serializer):
         required=False, help_text=_("Dagens datum om det utelämnas.")
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    suggested_coach = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.COACH),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Konsulenten som förslaget (suggestion) visade. Valet jämförs med den; utelämnas "
+            "den räknas förslaget om vid fördelningen."
+        ),
+    )
 
 
 class RejectSerializer(serializers.Serializer):

@@ -97,6 +97,7 @@ class ReferralViewSet(
             coach=data.validated_data["coach"],
             start_date=data.validated_data.get("start_date"),
             override_reason=data.validated_data["override_reason"],
+            shown_suggestion=data.validated_data.get("suggested_coach"),
         )
         return Response(EnrolmentSerializer(enrolment).data, status=http.HTTP_201_CREATED)
 
@@ -110,4 +111,4 @@ class ReferralViewSet(
         rejected = services.reject_referral(
             referral, by=request.user, reason=data.validated_data["rejection_reason"]
         )
-        return Response(ReferralSerializer(rejected).data)
+        return Response(self.get_serializer(rejected).data)
