@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from insats.core.security.middleware import AUTH_METHOD_KEY
+from insats.core.security.middleware import AUTH_METHOD_KEY, SIGNED_IN_KEY
 
 from . import signin
 from .models import SignInEvent
@@ -23,6 +25,8 @@ def _logged_in(sender, request, user, **kwargs):
     )
     if request is not None and hasattr(request, "session"):
         request.session[AUTH_METHOD_KEY] = method
+        # The absolute session limit counts from here (IdleSessionMiddleware).
+        request.session[SIGNED_IN_KEY] = int(time.time())
     signin.record_event(request, SignInEvent.Kind.SUCCESS, user.get_username(), user, method)
 
 

@@ -1,10 +1,11 @@
 """Access log (loggning): who read or changed which person's data, when and from where.
 
 The log is append-only. Through the ORM an entry can be created but never changed or deleted
-(`save` of an existing row, `delete`, and queryset `update`/`delete` raise); on PostgreSQL a
+(`save` of an existing row, `delete`, and queryset `update`/`delete` raise); in the database a
 trigger refuses UPDATE and DELETE as well, so not even raw SQL from the application can alter
-it. The log is never thinned by the application: keeping or purging old entries is a task for
-the database administrator (docs/privacy.md).
+it. SQLite has the same triggers (migration 0003, `append_only.py`). The log is never thinned
+by the application: keeping or purging old entries is a task for the database administrator
+(docs/privacy.md, "The access log").
 
 Ids are plain integers rather than foreign keys so that an entry outlives what it names (a
 deleted case note, an anonymised person) and no cascade can ever touch the log.
@@ -43,6 +44,7 @@ class Action(models.TextChoices):
     DELETE = "delete", _("Raderat")
     SEARCH = "search", _("Sökt")
     EXPORT = "export", _("Exporterat")
+    IMPORT = "import", _("Importerat")
     EXTRACT = "extract", _("Registerutdrag")
 
 

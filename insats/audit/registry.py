@@ -64,6 +64,7 @@ ROUTES: dict[str, Route] = {
     "referrals:mine": P,
     "referrals:allocate": P,
     "referrals:reject": P,
+    "referrals:routine": N("Enhetens fördelningsrutin: arbetssätt, inga personuppgifter."),
     "enrolments:caseload": P,
     "enrolments:detail": P,
     "enrolments:edit": P,

@@ -128,6 +128,27 @@ def log_access(actor, action: str, *, person=None, enrolment=None, obj=None,
     _queue(actor, [entry])
 
 
+def system_actor(command: str) -> str:
+    """The name logged for a management command: the command and the operating-system user
+    who ran it, e.g. "export_data (insats)" (there is no signed-in user on the server)."""
+    import getpass
+
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        os_user = "okänd"
+    return f"{command} ({os_user})"[:150]
+
+
+def log_system(actor: str, action: str, *, object_type: str, person_id: int | None = None,
+               object_id: int | None = None, reason: str = "") -> None:
+    """Log something done outside a request by a system actor (see `system_actor`): a bulk
+    export or import, a lookup in the log, a grant. `person_id` may name a person who no longer
+    exists (the log keeps plain ids)."""
+    write(None, actor, [Pending(action, object_type, object_id, person_id=person_id,
+                                reason=reason[:300])])
+
+
 def log_many(actor, action: str, objects: Iterable[models.Model], *, reason: str = "") -> None:
     """Log each of `objects` shown in a list (one entry per row, one insert)."""
     _queue(actor, [_entry(action, obj=obj, reason=reason) for obj in objects])

@@ -183,6 +183,11 @@ def _referral(referral: Referral) -> dict[str, Any]:
         "id": referral.pk,
         "unit": referral.unit.name,
         "sender": _name(referral.sender),
+        # The person as the sender entered them on the referral.
+        "referred_personnummer": referral.referred_personnummer,
+        "referred_first_name": referral.referred_first_name,
+        "referred_last_name": referral.referred_last_name,
+        "referred_birth_date": referral.referred_birth_date,
         "referral_source": _label(referral.referral_source),
         "income_source": _label(referral.income_source),
         "reason": referral.reason,

@@ -246,6 +246,11 @@ def anonymise_persons(persons: list[Person], counts: Counter) -> None:
          "phone", "email", "language"],
         batch_size=500,
     )
+    # The person as a referrer entered them on the referral goes with the identity.
+    Referral.objects.filter(person_id__in=ids).update(
+        referred_personnummer="", referred_first_name="", referred_last_name="",
+        referred_birth_date=None,
+    )
     counts["grants_deleted"] += _delete(ProtectedIdentityGrant.objects.filter(person_id__in=ids))
     counts["persons_anonymised"] += len(persons)
     audit.write(None, SYSTEM_ACTOR, [

@@ -53,10 +53,16 @@ class ContentSecurityPolicyMiddleware:
 
 
 LAST_SEEN_KEY = "insats_last_seen"
+SIGNED_IN_KEY = "insats_signed_in_at"
 
 
 class IdleSessionMiddleware:
-    """Sign out a session that has been idle longer than INSATS_SESSION_IDLE_MINUTES.
+    """Sign out a session that has been idle longer than INSATS_SESSION_IDLE_MINUTES, and any
+    session older than SESSION_COOKIE_AGE (INSATS_SESSION_SECONDS, 8 h) counted from sign-in.
+
+    SESSION_SAVE_EVERY_REQUEST renews the cookie's expiry on every request, so without the
+    second check an active session would never end; the time of the first signed-in request is
+    kept in the session and is not renewed.
 
     Runs after AuthenticationMiddleware. Token-authenticated API calls carry no session and are
     not affected. The sign-out is written to the sign-in log.
@@ -73,10 +79,13 @@ class IdleSessionMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - int(last_seen) > idle_seconds:
                 return self._expire(request)
+            signed_in = int(request.session.setdefault(SIGNED_IN_KEY, now))
+            if now - signed_in > int(settings.SESSION_COOKIE_AGE):
+                return self._expire(request, absolute=True)
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
-    def _expire(self, request: HttpRequest) -> HttpResponse:
+    def _expire(self, request: HttpRequest, absolute: bool = False) -> HttpResponse:
         from insats.accounts.models import SignInEvent
         from insats.accounts.signin import record_event
 
@@ -90,10 +99,14 @@ class IdleSessionMiddleware:
             return JsonResponse(
                 {"detail": _("Sessionen har gått ut. Logga in igen.")}, status=401
             )
-        messages.info(
-            request,
-            _("Du har loggats ut efter %(minutes)s minuters inaktivitet.") % {"minutes": minutes},
-        )
+        if absolute:
+            text = _("Du har loggats ut eftersom en inloggning gäller i högst %(minutes)s "
+                     "minuter. Logga in igen.") % {
+                "minutes": int(settings.SESSION_COOKIE_AGE) // 60}
+        else:
+            text = _("Du har loggats ut efter %(minutes)s minuters inaktivitet.") % {
+                "minutes": minutes}
+        messages.info(request, text)
         login_url = reverse(settings.LOGIN_URL)
         return redirect(f"{login_url}?next={request.path}")
 

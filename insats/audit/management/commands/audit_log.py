@@ -1,4 +1,8 @@
-"""`insats audit_log --person ID | --user NAME [--from DATE] [--to DATE] [--json]`."""
+"""`insats audit_log --person ID | --user NAME [--from DATE] [--to DATE] [--json]`.
+
+A lookup by person is written to the access log (object type "accesslog"), as the follow-up
+page does.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +41,13 @@ class Command(BaseCommand):
         else:
             entries = services.for_user(entries, options["user"])
         rows = [services.as_dict(e) for e in entries.iterator()]
+        if options["person"] is not None:
+            # Reading who has opened a person is itself an access to that person's data.
+            services.log_system(
+                services.system_actor("audit_log"), services.Action.READ,
+                object_type="accesslog", person_id=options["person"],
+                reason=f"Uppslag i åtkomstloggen: {len(rows)} poster",
+            )
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return

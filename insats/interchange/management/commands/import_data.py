@@ -5,7 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from insats.audit import services as audit
 from insats.interchange.services import import_folder
+from insats.interchange.services import validation as v
 
 
 class Command(BaseCommand):
@@ -32,4 +34,11 @@ class Command(BaseCommand):
         for line in result.summary():
             self.stdout.write(line)
         if not dry_run:
+            persons = result.changes.get(v.PERSONS.name)
+            created, updated = (persons.created, persons.updated) if persons else (0, 0)
+            audit.log_system(
+                audit.system_actor("import_data"), audit.Action.IMPORT,
+                object_type="interchange",
+                reason=f"Import från {folder}: {created} personer nya, {updated} ändrade",
+            )
             self.stdout.write(self.style.SUCCESS(_("Importen är klar.")))
