@@ -141,3 +141,13 @@ class IndicatorYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .services import manual_outcome_errors
+
+        if self.indicator_id is not None:
+            errors = manual_outcome_errors(self.indicator, self)
+            if errors:
+                raise ValidationError(errors)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insats.kpi import definitions as kpi_definitions
+from insats.kpi import scope as kpi_scope
 from insats.kpi import services as kpi_services
 from insats.kpi.queries import Period
 from insats.organisation.models import Board
@@ -70,12 +71,38 @@ def _decimal(value) -> Decimal | None:
     return Decimal(str(round(float(value), 4)))
 
 
-def kpi_outcome(kpi_code: str, year: int, today: dt.date | None = None) -> Decimal | None:
-    """Utfall of an Insats indicator over the calendar year (so far, for the current year)."""
+def kpi_outcome(
+    kpi_code: str, year: int, today: dt.date | None = None, *, unit_ids: kpi_scope.UnitIds = None
+) -> Decimal | None:
+    """Utfall of an Insats indicator over the calendar year (so far, for the current year),
+    counting the enrolments of `unit_ids` (a board's: `kpi_scope.units_of_board`; None: all)."""
     period = Period.year_to_date(year, today or dt.date.today())
     if period is None:
         return None
-    return _decimal(kpi_services.compute(kpi_code, period.date_from, period.date_to).value)
+    return _decimal(kpi_services.compute(
+        kpi_code, period.date_from, period.date_to, unit_ids=unit_ids
+    ).value)
+
+
+def outcome_base(
+    kpi_code: str, year: int, today: dt.date | None = None, *, unit_ids: kpi_scope.UnitIds = None
+) -> int | None:
+    """How many cases the year's outcome of an Insats indicator rests on, for small-cell
+    suppression when it is published: the count itself for counts, the denominator for shares
+    and kostnad per deltagare (participants), the closed enrolments for the median."""
+    period = Period.year_to_date(year, today or dt.date.today())
+    if period is None:
+        return None
+    kind = kpi_definitions.INDICATORS[kpi_code].kind
+    code = MEDIAN_BASE if kind is kpi_definitions.Kind.MEDIAN else kpi_code
+    result = kpi_services.compute(code, period.date_from, period.date_to, unit_ids=unit_ids)
+    if kind in (kpi_definitions.Kind.SHARE, kpi_definitions.Kind.AMOUNT):
+        return int(result.denominator or 0)
+    return int(result.value or 0)
+
+
+# The count a median of closure times rests on: the enrolments closed in the period.
+MEDIAN_BASE = "avslutade"
 
 
 def check_indicator(indicator: GoalIndicator) -> None:
@@ -134,6 +161,19 @@ class IndicatorStatus:
         return Assessment(self.override).label if self.override else ""
 
     @property
+    def definition(self) -> str:
+        """The indicator's written definition from the kpi registry (empty for external)."""
+        found = kpi_definitions.get(self.indicator.kpi_code) if self.indicator.kpi_code else None
+        return str(found.definition) if found else ""
+
+    @property
+    def outcome_source(self) -> str:
+        """Where a manual (external) outcome comes from; empty when there is none."""
+        if self.row is None or self.row.manual_outcome is None or not self.indicator.is_external:
+            return ""
+        return self.row.outcome_source
+
+    @property
     def forecast(self) -> Decimal | None:
         return self.row.forecast_value if self.row else None
 
@@ -171,7 +211,9 @@ def indicator_status(
 ) -> IndicatorStatus:
     row = IndicatorYear.objects.filter(indicator=indicator, year=year).first()
     if indicator.kpi_code:
-        outcome = kpi_outcome(indicator.kpi_code, year, today)
+        # The board's own units only (Unit → Administration → Board).
+        outcome = kpi_outcome(indicator.kpi_code, year, today,
+                              unit_ids=kpi_scope.units_of_board(indicator.board_goal.board_id))
     else:
         outcome = row.manual_outcome if row else None
     target = row.target_value if row else None
@@ -244,7 +286,8 @@ def update_indicator_year(
     """Spara målvärde, utfall, analys, prognos och egen bedömning for one indicator and year.
 
     An override needs a reason (motivering); who and when are recorded whenever the override or
-    its reason changes. A manual outcome is only for external indicators. `seen` is the
+    its reason changes. A manual outcome is only for external indicators and needs a source
+    (`outcome_source`). `seen` is the
     `version_token` of the row the user edited (empty for a row that did not exist); when
     someone saved in between, nothing is written and the user is told (no lost update).
     """
@@ -268,11 +311,7 @@ def update_indicator_year(
         errors["assessment_override"] = _("Okänd bedömning.")
     if row.assessment_override and not row.override_reason.strip():
         errors["override_reason"] = _("Motivera den egna bedömningen.")
-    if indicator.kpi_code and row.manual_outcome is not None:
-        errors["manual_outcome"] = _(
-            "Utfallet räknas fram ur Insats för den här indikatorn; manuellt utfall gäller bara "
-            "externa indikatorer."
-        )
+    errors |= manual_outcome_errors(indicator, row)
     if errors:
         raise ValidationError(errors)
     if not row.assessment_override:
@@ -282,6 +321,24 @@ def update_indicator_year(
         row.override_by, row.override_at = user, timezone.now()
     row.save()
     return row
+
+
+def manual_outcome_errors(indicator: GoalIndicator, row: IndicatorYear) -> dict[str, str]:
+    """A manual outcome is only for external indicators, and only with its source (källa), so
+    that every reader of the figure can see where it comes from. {field: message}."""
+    if row.manual_outcome is None:
+        return {}
+    if indicator.kpi_code:
+        return {"manual_outcome": _(
+            "Utfallet räknas fram ur Insats för den här indikatorn; manuellt utfall gäller bara "
+            "externa indikatorer."
+        )}
+    if not (row.outcome_source or "").strip():
+        return {"outcome_source": _(
+            "Ange källa för utfallet %(year)s för ”%(name)s”, t.ex. ”Arbetsförmedlingen, "
+            "december %(year)s”. Ett manuellt utfall måste ha en källa."
+        ) % {"year": row.year, "name": indicator.name}}
+    return {}
 
 
 class ConcurrentEdit(ValidationError):

@@ -1,7 +1,8 @@
 """Rapport till nämnden (tertialrapport, delårsrapport, verksamhetsberättelse): the goals with
-target, outcome, analysis, forecast and assessment, and the key tables from the indicators,
-with small cells suppressed (`suppression`). The same `BoardReport` is rendered as HTML, PDF
-(`render.pdf_bytes`) and Excel (`render.xlsx_bytes`)."""
+target, outcome, analysis, forecast and assessment, the key tables from the indicators, cost per
+measure with budget against outcome, participant views from the surveys and the definitions of
+the indicators (`sections`), with small cells suppressed (`suppression`). The same
+`BoardReport` is rendered as HTML, PDF (`render.pdf_bytes`) and Excel (`render.xlsx_bytes`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from insats.goals import services as goal_services
 from insats.kpi import definitions as kpi_definitions
+from insats.kpi import scope as kpi_scope
 from insats.kpi import services as kpi_services
 from insats.kpi.definitions import Kind
 from insats.organisation.models import Board
 
-from . import suppression
+from . import sections, suppression
 from .suppression import Cell
 
 REPORT_TYPES = {
@@ -28,7 +30,7 @@ REPORT_TYPES = {
 }
 KEY_INDICATORS = (
     "deltagare", "nya", "avslutade", "andel_arbete_studier", "median_veckor",
-    "plan_inom_3_man", "ej_forsorjningsstod_12_man",
+    "plan_inom_3_man", "ej_forsorjningsstod_12_man", "kostnad_per_deltagare",
 )
 BREAKDOWNS = ("gender", "age_band")
 GENDER_NAMES = {"K": gettext_lazy("Kvinnor"), "M": gettext_lazy("Män"),
@@ -55,9 +57,8 @@ class Table:
 
     @property
     def value_format(self) -> str:
-        return {"share": "percent", "median": "decimal", "count": "integer"}.get(
-            self.kind, "decimal"
-        )
+        return {"share": "percent", "median": "decimal", "count": "integer",
+                "amount": "amount"}.get(self.kind, "decimal")
 
 
 @dataclass
@@ -71,6 +72,12 @@ class BoardReport:
     tables: list[Table]
     suppression_note: str
     created: dt.date
+    # Filled by build_report: the goals as published (outcomes suppressed), cost, participant
+    # views and the definitions of every indicator shown.
+    goal_sections: list[sections.CouncilSection] = field(default_factory=list)
+    cost: sections.CostSection | None = None
+    surveys: list[sections.SurveyTable] = field(default_factory=list)
+    definitions: list[sections.Definition] = field(default_factory=list)
 
     @property
     def type_label(self) -> str:
@@ -106,12 +113,13 @@ def group_label(dimension: str, key: str) -> str:
     return _("%(band)s år") % {"band": key.replace("-", "–")}
 
 
-def _count_table(indicator, date_from, date_to) -> Table:
+def _count_table(indicator, date_from, date_to, unit_ids: kpi_scope.UnitIds = None) -> Table:
     table = Table(indicator.code, str(indicator.name), str(indicator.definition), "count")
-    total = kpi_services.compute(indicator.code, date_from, date_to)
+    total = kpi_services.compute(indicator.code, date_from, date_to, unit_ids=unit_ids)
     first = True
     for dimension in BREAKDOWNS:
-        result = kpi_services.compute(indicator.code, date_from, date_to, by=dimension)
+        result = kpi_services.compute(indicator.code, date_from, date_to, by=dimension,
+                                      unit_ids=unit_ids)
         counts = {g.key: int(g.value or 0) for g in result.groups}
         total_cell, cells = suppression.suppress_group(counts, int(total.value or 0))
         if first:
@@ -121,16 +129,18 @@ def _count_table(indicator, date_from, date_to) -> Table:
     return table
 
 
-def _based_table(indicator, date_from, date_to) -> Table:
-    """Shares and medians, each with the number it is based on (suppressed like counts)."""
-    kind = "share" if indicator.kind is Kind.SHARE else "median"
+def _based_table(indicator, date_from, date_to, unit_ids: kpi_scope.UnitIds = None) -> Table:
+    """Shares, medians and kostnad per deltagare, each with the number it is based on
+    (suppressed like counts)."""
+    kind = str(indicator.kind)
     table = Table(indicator.code, str(indicator.name), str(indicator.definition), kind)
-    total = kpi_services.compute(indicator.code, date_from, date_to)
-    base_total = _base(indicator, total, date_from, date_to, None)
+    total = kpi_services.compute(indicator.code, date_from, date_to, unit_ids=unit_ids)
+    base_total = _base(indicator, total, date_from, date_to, None, unit_ids)
     first = True
     for dimension in BREAKDOWNS:
-        result = kpi_services.compute(indicator.code, date_from, date_to, by=dimension)
-        bases = _base(indicator, result, date_from, date_to, dimension)
+        result = kpi_services.compute(indicator.code, date_from, date_to, by=dimension,
+                                      unit_ids=unit_ids)
+        bases = _base(indicator, result, date_from, date_to, dimension, unit_ids)
         total_base, base_cells = suppression.suppress_group(bases, base_total[None])
         if first:
             table.rows.append(Row(_("Totalt"), suppression.based_cell(
@@ -145,26 +155,31 @@ def _based_table(indicator, date_from, date_to) -> Table:
     return table
 
 
-def _base(indicator, result, date_from, date_to, dimension) -> dict:
+def _base(indicator, result, date_from, date_to, dimension, unit_ids=None) -> dict:
     """{group key (None for the total): number the figure is based on}."""
-    if indicator.kind is Kind.SHARE:
+    if indicator.kind in (Kind.SHARE, Kind.AMOUNT):  # amount: divided by the participants
         if dimension is None:
             return {None: int(result.denominator or 0)}
         return {g.key: int(g.denominator or 0) for g in result.groups}
-    counts = kpi_services.compute(MEDIAN_BASE, date_from, date_to, by=dimension)
+    counts = kpi_services.compute(MEDIAN_BASE, date_from, date_to, by=dimension,
+                                  unit_ids=unit_ids)
     if dimension is None:
         return {None: int(counts.value or 0)}
     return {g.key: int(g.value or 0) for g in counts.groups}
 
 
-def key_tables(date_from: dt.date, date_to: dt.date) -> list[Table]:
+def key_tables(
+    date_from: dt.date, date_to: dt.date, *, unit_ids: kpi_scope.UnitIds = None
+) -> list[Table]:
+    """The key tables over the enrolments of `unit_ids` (the board's units in a report; None:
+    the whole database)."""
     tables = []
     for code in KEY_INDICATORS:
         indicator = kpi_definitions.INDICATORS[code]
         if indicator.kind is Kind.COUNT:
-            tables.append(_count_table(indicator, date_from, date_to))
+            tables.append(_count_table(indicator, date_from, date_to, unit_ids))
         else:
-            tables.append(_based_table(indicator, date_from, date_to))
+            tables.append(_based_table(indicator, date_from, date_to, unit_ids))
     return tables
 
 
@@ -177,11 +192,17 @@ def build_report(
     check_request(report_type, date_from, date_to)
     today = today or dt.date.today()
     outcome_day = min(date_to, today)
-    return BoardReport(
+    report = BoardReport(
         board=board, report_type=report_type, date_from=date_from, date_to=date_to,
         year=date_to.year,
         goals=goal_services.board_overview(board, date_to.year, outcome_day),
-        tables=key_tables(date_from, date_to),
+        tables=key_tables(date_from, date_to, unit_ids=kpi_scope.units_of_board(board)),
         suppression_note=suppression.note(),
         created=today,
     )
+    units = kpi_scope.units_of_board(board)
+    report.goal_sections = sections.goal_sections(report.goals, outcome_day, units)
+    report.cost = sections.cost_section(date_from, date_to, today, units)
+    report.surveys = sections.survey_tables(date_from, date_to, units)
+    report.definitions = sections.definitions(report.goal_sections, report.tables)
+    return report

@@ -5,12 +5,19 @@ which figures are hidden so that no individual can be singled out.
 - A share or median based on fewer than the threshold is shown as "–".
 - Secondary suppression: within a group of cells whose total is shown, a single hidden cell could
   be recomputed as total − the other cells, so the next smallest cell is hidden as well. Hence a
-  group with a shown total has either no hidden cell or at least two.
+  group with a shown total has either no hidden cell or at least two. A cell hidden only to
+  protect another is shown as ".." (it is not small itself, so "<5" would be untrue).
+- Figures that rest on a number of persons without being counts (the cost of a measure, cost per
+  participant, the outcome of a goal indicator) are hidden like shares when those persons are
+  fewer than the threshold (`based_cell`, `based_group`), and a subtotal over part of such a
+  group is hidden when it would reveal a single hidden figure (`subtotal_cell`).
+
+The surveys app uses the same threshold (`insats.surveys.services.min_cell`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +25,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 NOTE = _(
-    "Antal under %(n)s visas som ”<%(n)s” och andelar och medianer som bygger på färre än %(n)s "
-    "visas som ”–”. Ytterligare en cell döljs när en dold cell annars kan räknas fram ur totalen."
+    "Antal under %(n)s visas som ”<%(n)s”. Andelar, medianer, medelvärden och kostnader som "
+    "bygger på färre än %(n)s personer eller svar visas som ”–”. En uppgift som döljs för att en "
+    "dold cell annars kan räknas fram ur totalen visas som ”..”."
 )
 
 
@@ -41,7 +49,11 @@ class Cell:
 
     @property
     def hidden_text(self) -> str:
-        return f"<{threshold()}"
+        """"<5" for a count under the threshold, ".." for a cell hidden to protect another."""
+        return SECONDARY_TEXT if self.secondary else f"<{threshold()}"
+
+
+SECONDARY_TEXT = ".."
 
 
 def count_cell(value: int | None, limit: int | None = None) -> Cell:
@@ -80,3 +92,45 @@ def suppress_group(
         else:  # the only cell is hidden: the total would reveal it
             total_cell = Cell(None, suppressed=True, secondary=True)
     return total_cell, cells
+
+
+def based_group(
+    values: Mapping[Any, Any], bases: Mapping[Any, int | None], total: Any,
+    total_base: int | None, limit: int | None = None,
+) -> tuple[Cell, dict[Any, Cell]]:
+    """(total cell, {key: cell}) for figures that add up to `total` (such as the cost of each
+    measure) where each rests on a number of persons (`bases`, e.g. its participants).
+
+    Primary: a figure whose base is under the limit is hidden, and so is the total when its own
+    base is. Secondary: when the total is shown and exactly one figure is hidden, the smallest
+    shown figure is hidden too (or the total, when no other figure is shown).
+    """
+    limit = threshold() if limit is None else limit
+    total_cell = based_cell(total, total_base, limit)
+    cells = {key: based_cell(value, bases.get(key), limit) for key, value in values.items()}
+    hidden = [key for key, cell in cells.items() if cell.suppressed]
+    if len(hidden) == 1 and not total_cell.suppressed:
+        shown = sorted(
+            (abs(float(values[k] or 0)), str(k), k) for k in values if not cells[k].suppressed
+        )
+        if shown:
+            cells[shown[0][2]] = Cell(None, suppressed=True, secondary=True)
+        else:
+            total_cell = Cell(None, suppressed=True, secondary=True)
+    return total_cell, cells
+
+
+def subtotal_cell(
+    value: Any, base: int | None, inside: Collection[Cell], outside: Collection[Cell],
+    limit: int | None = None,
+) -> Cell:
+    """A subtotal over part of a group whose total is shown elsewhere (e.g. the cost of the
+    measures that have a budget). Hidden when its base is under the limit, or when exactly one
+    hidden cell lies inside the part (subtotal − shown cells) or outside it (total − subtotal −
+    shown cells)."""
+    cell = based_cell(value, base, limit)
+    if cell.suppressed:
+        return cell
+    if sum(c.suppressed for c in inside) == 1 or sum(c.suppressed for c in outside) == 1:
+        return Cell(None, suppressed=True, secondary=True)
+    return cell

@@ -29,6 +29,7 @@ from insats.core import access
 from insats.enrolments.models import Enrolment
 from insats.measures.models import Measure, Placement
 from insats.organisation.models import Unit
+from insats.reports import suppression
 
 from .models import (
     NO,
@@ -47,8 +48,14 @@ from .models import (
     normalise_code,
 )
 
-# Groups with fewer answers than this are not shown separately (small-cell suppression).
-MIN_CELL = 5
+
+def min_cell() -> int:
+    """Groups with fewer answers than this are not shown separately (small-cell suppression):
+    the one configured threshold of `insats.reports.suppression` (INSATS_SUPPRESSION_THRESHOLD).
+    """
+    return suppression.threshold()
+
+
 TEXT_MAX_LENGTH = 2000
 GROUP_MEASURE, GROUP_UNIT = "measure", "unit"
 
@@ -401,11 +408,12 @@ def _collect(answers: QuerySet[SurveyAnswer], group_path: str) -> dict:
 
 
 def suppress(cells: list[Cell], partition: bool) -> None:
-    """Mark cells under MIN_CELL. In a partition (each answer in exactly one group, such as
+    """Mark cells under `min_cell()`. In a partition (each answer in exactly one group, such as
     units) a single hidden cell could be worked out from the total, so then the next smallest
     cell is hidden as well (secondary suppression)."""
+    limit = min_cell()
     for cell in cells:
-        cell.suppressed = cell.n < MIN_CELL
+        cell.suppressed = cell.n < limit
     hidden = [c for c in cells if c.suppressed]
     shown = sorted((c for c in cells if not c.suppressed), key=lambda c: c.n)
     if partition and len(hidden) == 1 and shown:
@@ -486,7 +494,7 @@ def results_summary(
     ('scale'/'yesno'/'choice'), group_kind ('measure'/'unit'), group (label), group_code,
     answers (number of answers), mean (scale questions: 1–5; else None), shares and counts
     per option label (shares 0–1), suppressed (True when the cell must not be published: fewer
-    than MIN_CELL answers, or the one cell that would reveal a suppressed unit cell).
+    than `min_cell()` answers, or the one cell that would reveal a suppressed unit cell).
     Free-text questions are left out: their answers are never published.
     Counts and values are given also for suppressed cells; the report must not print them.
     """

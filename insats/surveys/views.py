@@ -194,6 +194,6 @@ def results(request: HttpRequest) -> HttpResponse:
             survey.pk if survey else None,
         )
     return render(request, "surveys/results.html", {
-        "form": form, "surveys": surveys, "min_cell": services.MIN_CELL,
+        "form": form, "surveys": surveys, "min_cell": services.min_cell(),
         "free_text": access.can_read_survey_free_text(user),
     })

@@ -9,7 +9,7 @@ from django.urls import reverse
 from insats.core import testing
 from insats.goals import services
 from insats.goals.models import Assessment, BoardGoal, CouncilGoal, GoalIndicator, IndicatorYear
-from insats.organisation.models import Board, Municipality
+from insats.organisation.models import Administration, Board, Municipality
 
 # --- The assessment rule -------------------------------------------------------------------------
 
@@ -50,6 +50,8 @@ def _indicator(board, kpi_code="andel_arbete_studier", **kw) -> GoalIndicator:
 
 def test_outcome_from_kpi_over_the_calendar_year(board, unit):
     indicator = _indicator(board)
+    unit.administration = Administration.objects.create(board=board, name="AMF")  # board's unit
+    unit.save(update_fields=["administration"])
     # Two closures in 2024: one to work, one not; one closure in 2023 outside the year.
     for end, reason in ((dt.date(2024, 3, 1), "ARBETE_UTAN_STOD"), (dt.date(2024, 5, 1), "AVBROTT"),
                         (dt.date(2023, 5, 1), "ARBETE_UTAN_STOD")):
@@ -87,7 +89,8 @@ def test_override_needs_reason_and_records_who(board, controller):
     assert not IndicatorYear.objects.filter(assessment_override="met").exists()
     row = services.update_indicator_year(
         indicator, 2024, controller, target_value=D("6.5"), manual_outcome=D("8"),
-        assessment_override="partly", override_reason="Konjunkturen vände under hösten.",
+        outcome_source="Arbetsförmedlingen, december 2024", assessment_override="partly",
+        override_reason="Konjunkturen vände under hösten.",
     )
     assert row.override_by == controller and row.override_at is not None
     status = services.indicator_status(indicator, 2024)
@@ -100,6 +103,59 @@ def test_manual_outcome_only_for_external(board, controller):
     with pytest.raises(ValidationError) as exc:
         services.update_indicator_year(indicator, 2024, controller, manual_outcome=D("0.5"))
     assert "manual_outcome" in exc.value.message_dict
+
+
+def test_manual_outcome_needs_a_source(board, controller):
+    indicator = _indicator(board, kpi_code="", unit="procent", direction="lower")
+    with pytest.raises(ValidationError) as exc:
+        services.update_indicator_year(indicator, 2024, controller, manual_outcome=D("7.1"),
+                                       outcome_source="  ")
+    assert exc.value.message_dict["outcome_source"] == [
+        "Ange källa för utfallet 2024 för ”Andel”, t.ex. ”Arbetsförmedlingen, december 2024”. "
+        "Ett manuellt utfall måste ha en källa."
+    ]
+    assert not IndicatorYear.objects.exists()
+    # The same rule holds in the admin (model validation).
+    with pytest.raises(ValidationError) as exc:
+        IndicatorYear(indicator=indicator, year=2024, manual_outcome=D("7.1")).full_clean()
+    assert "outcome_source" in exc.value.message_dict
+    # A target alone needs no source; an outcome with its source is saved and shown with it.
+    services.update_indicator_year(indicator, 2023, controller, target_value=D("6.5"))
+    services.update_indicator_year(indicator, 2024, controller, manual_outcome=D("7.1"),
+                                   outcome_source="Arbetsförmedlingen, december 2024")
+    status = services.indicator_status(indicator, 2024)
+    assert status.outcome == D("7.1")
+    assert status.outcome_source == "Arbetsförmedlingen, december 2024"
+    assert services.indicator_status(indicator, 2023).outcome_source == ""
+
+
+def test_status_carries_the_registry_definition(board):
+    from insats.kpi import definitions as kpi_definitions
+
+    status = services.indicator_status(_indicator(board), 2024, today=dt.date(2025, 1, 1))
+    assert status.definition == str(kpi_definitions.INDICATORS["andel_arbete_studier"].definition)
+    external = _indicator(board, kpi_code="", unit="procent")
+    assert services.indicator_status(external, 2024).definition == ""
+
+
+def test_goal_pages_show_definition_and_source(client, board, controller):
+    from django.utils.html import escape
+
+    from insats.kpi import definitions as kpi_definitions
+
+    services.create_example_goals(board, [2024])
+    client.force_login(controller)
+    text = client.get(reverse("goals:overview"), {"board": board.pk, "year": 2024}).content.decode()
+    for code in ("andel_arbete_studier", "plan_inom_3_man", "median_veckor"):
+        assert escape(str(kpi_definitions.INDICATORS[code].definition)) in text
+    assert "Källa: Arbetsförmedlingen, december 2024" in text
+    kpi = GoalIndicator.objects.get(kpi_code="andel_arbete_studier")
+    page = client.get(reverse("goals:edit_year") + f"?indikator={kpi.pk}&ar=2024")
+    assert escape(str(kpi_definitions.INDICATORS["andel_arbete_studier"].definition)) in \
+        page.content.decode()
+    external = GoalIndicator.objects.get(kpi_code="")
+    page = client.get(reverse("goals:edit_year") + f"?indikator={external.pk}&ar=2024")
+    assert "Källa: Arbetsförmedlingen, december 2024" in page.content.decode()
 
 
 def test_target_for(board):
@@ -162,6 +218,12 @@ def test_edit_year_page(client, board, enhetschef, coach):
     response = client.post(url, {"target_value": "6,5", "manual_outcome": "abc"})
     assert "inget tal" in response.content.decode()
     response = client.post(url, {"target_value": "6,5", "manual_outcome": "6,9",
+                                 "analysis": "Bättre än väntat."})
+    assert response.status_code == 200 and "Ange källa för utfallet 2025" in \
+        response.content.decode()
+    assert not IndicatorYear.objects.exists()
+    response = client.post(url, {"target_value": "6,5", "manual_outcome": "6,9",
+                                 "outcome_source": "Arbetsförmedlingen, maj 2025",
                                  "analysis": "Bättre än väntat."})
     assert response.status_code == 302
     row = IndicatorYear.objects.get()

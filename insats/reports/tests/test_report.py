@@ -10,13 +10,16 @@ from openpyxl import load_workbook
 
 from insats.core import testing
 from insats.goals import services as goal_services
-from insats.organisation.models import Board, Municipality
+from insats.organisation.models import Administration, Board, Municipality
 from insats.reports import render, services
 
 
 @pytest.fixture
-def board(db):
+def board(unit):
+    """The board whose administration holds `unit` (the report counts the board's units)."""
     board = Board.objects.create(municipality=Municipality.default(), name="Arbetsmarknadsnämnden")
+    unit.administration = Administration.objects.create(board=board, name="AMF")
+    unit.save(update_fields=["administration"])
     goal_services.create_example_goals(board, [2024])
     return board
 
@@ -64,7 +67,11 @@ def test_bad_request():
 
 def test_excel_numbers_are_numbers(board, closures):
     book = load_workbook(io.BytesIO(render.xlsx_bytes(_report(board))))
-    assert book.sheetnames[0] == "Mål" and len(book.sheetnames) == 1 + len(services.KEY_INDICATORS)
+    # Goals, one per key table, cost, budget, surveys, definitions.
+    assert book.sheetnames[0] == "Mål"
+    assert len(book.sheetnames) == 1 + len(services.KEY_INDICATORS) + 4
+    assert book.sheetnames[-4:] == ["Kostnad per insats", "Budget mot utfall", "Enkäter",
+                                    "Definitioner"]
     sheet = book[book.sheetnames[3]]  # avslutade
     values = {row[0].value: row[1] for row in sheet.iter_rows() if row[0].value}
     assert values["Totalt"].value == 9 and values["Totalt"].number_format == "0"

@@ -51,3 +51,56 @@ def test_no_hidden_value_can_be_recovered_by_subtraction(values):
         # Without the total nothing is subtracted; the total is only hidden when it is small
         # (or would expose a lone hidden cell).
         assert total_value < 5 or len(cells) == 1
+
+
+def test_based_group_hides_small_bases_and_the_next_smallest_figure():
+    # Costs of three measures (9 000 in all) with their participants; B rests on 3 persons.
+    total, cells = suppression.based_group(
+        {"A": 6000, "B": 1000, "C": 2000}, {"A": 6, "B": 3, "C": 5}, 9000, 14, limit=5
+    )
+    assert not total.suppressed and total.value == 9000
+    assert cells["A"].value == 6000
+    assert cells["B"].suppressed and not cells["B"].secondary
+    assert cells["C"].suppressed and cells["C"].secondary  # else 9 000 − 6 000 − 2 000 = B
+
+
+def test_based_group_small_total_and_lone_cell():
+    total, cells = suppression.based_group({"A": 500}, {"A": 2}, 500, 2, limit=5)
+    assert total.suppressed and not total.secondary and cells["A"].suppressed
+    # One hidden figure and nothing else shown: the total would be that figure.
+    total, cells = suppression.based_group({"A": 500}, {"A": 2}, 500, 6, limit=5)
+    assert total.suppressed and total.secondary
+
+
+def test_subtotal_hidden_when_it_reveals_a_single_hidden_cell():
+    shown, hidden = suppression.Cell(10), suppression.Cell(None, suppressed=True)
+    assert suppression.subtotal_cell(30, 9, [shown, hidden], [shown], limit=5).suppressed
+    assert suppression.subtotal_cell(30, 9, [shown], [hidden, shown], limit=5).suppressed
+    assert suppression.subtotal_cell(30, 9, [hidden, hidden], [shown], limit=5).value == 30
+    assert suppression.subtotal_cell(30, 4, [shown], [shown], limit=5).suppressed  # base 4
+
+
+def test_surveys_use_the_same_threshold(settings):
+    from insats.surveys import services as surveys
+
+    settings.INSATS_SUPPRESSION_THRESHOLD = 3
+    assert surveys.min_cell() == suppression.threshold() == 3
+    cells = [surveys.Cell("unit", 1, "A", counts={4: 3}), surveys.Cell("unit", 2, "B",
+                                                                          counts={5: 2})]
+    surveys.suppress(cells, partition=False)
+    assert [c.suppressed for c in cells] == [False, True]  # 3 answers shown, 2 hidden
+    settings.INSATS_SUPPRESSION_THRESHOLD = 5
+    surveys.suppress(cells, partition=False)
+    assert [c.suppressed for c in cells] == [True, True]
+
+
+def test_a_cell_hidden_to_protect_another_is_not_called_small():
+    from insats.reports import render
+
+    _total, cells = suppression.suppress_group({"K": 20, "M": 9, "X": 2}, 31, limit=5)
+    assert render.value_text(cells["X"], "integer") == "<5"
+    assert render.value_text(cells["M"], "integer") == ".."  # 9 is not under 5
+    assert render.value_text(suppression.based_cell(0.5, 4), "percent") == "–"
+    secondary = suppression.Cell(None, suppressed=True, secondary=True)
+    assert render.value_text(secondary, "amount") == ".."
+    assert ".." in suppression.note()
