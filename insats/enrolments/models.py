@@ -170,6 +170,12 @@ class Reopening(models.Model):
     reason = models.TextField(_("skäl"))
     previous_end_date = models.DateField()
     previous_closure_reason = models.ForeignKey("codes.ClosureReason", on_delete=models.PROTECT)
+    # Follow-ups belong to a closure: the ones recorded for the closure that was undone are
+    # removed from the follow-up table (they no longer describe the enrolment) and kept here,
+    # as [{"months_after": 12, "status": "ARBETE", "followup_date": "2025-09-01"}, ...].
+    removed_followups = models.JSONField(
+        _("efteruppföljningar borttagna vid återöppningen"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("återöppning")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from insats.accounts.models import Role, User
+from insats.audit import services as audit
 from insats.codes.models import ClosureReason, FollowupStatus, IncomeSource
 from insats.core import access
 from insats.measures.models import Placement
@@ -215,7 +216,12 @@ def close_enrolment(
 def reopen_enrolment(
     enrolment: Enrolment, *, by: User, expected_version: int, reason: str
 ) -> Enrolment:
-    """Återöppna: only an enhetschef, with a reason; the earlier closure is kept on record."""
+    """Återöppna: only an enhetschef, with a reason; the earlier closure is kept on record.
+
+    The follow-ups recorded for the undone closure are removed from the enrolment and kept as
+    a snapshot in the `Reopening` record (`removed_followups`), so export/import and the
+    follow-up indicators only ever see follow-ups of the enrolment's current closure.
+    """
     if not access.can_reopen_enrolment(by, enrolment):
         raise PermissionDenied(_("Bara enhetschefen kan återöppna en avslutad inskrivning."))
     current = _locked(enrolment, expected_version)
@@ -223,13 +229,32 @@ def reopen_enrolment(
         raise ValidationError(_("Inskrivningen är inte avslutad och kan inte återöppnas."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Ange skälet till att inskrivningen återöppnas.")})
+    # Follow-ups are made after a closure and belong to it: once the closure is undone they no
+    # longer say anything about the enrolment (an open enrolment has no follow-ups, and a later
+    # closure gets its own 3/6/12-month follow-ups). They are moved off the follow-up table
+    # into the reopening record, and each removal is written to the access log.
+    followups = list(current.followups.order_by("months_after"))
     Reopening.objects.create(
         enrolment=current,
         reopened_by=by,
         reason=reason.strip(),
         previous_end_date=current.end_date,
         previous_closure_reason_id=current.closure_reason_id,
+        removed_followups=[
+            {
+                "months_after": f.months_after,
+                "status": f.status_id,
+                "followup_date": f.followup_date.isoformat() if f.followup_date else None,
+            }
+            for f in followups
+        ],
     )
+    for followup in followups:
+        audit.log_access(
+            by, audit.Action.DELETE, obj=followup,
+            reason=_("Efteruppföljning borttagen när inskrivningen återöppnades"),
+        )
+    Followup.objects.filter(pk__in=[f.pk for f in followups]).delete()
     return _save_version(
         current, expected_version, end_date=None, closure_reason=None, closure_note=""
     )

@@ -2,9 +2,21 @@
 
 Accepted forms: 10 digits (YYMMDDNNNC) or 12 digits (YYYYMMDDNNNC), with an optional `-` or `+`
 separator before the last four digits. In the 10-digit form the century is inferred as the
-Skatteverket rule says: `-` means younger than 100 years, `+` means 100 or older, relative to
-`today`. A samordningsnummer has 60 added to the day. The last digit is a Luhn check digit over
-the ten digits YYMMDDNNN.
+Skatteverket rule says: `-` (or no separator) means the person turns less than 100 this year,
+`+` means the person turns 100 this calendar year or is older, relative to `today`. A
+samordningsnummer has 60 added to the day. The last digit is a Luhn check digit over the ten
+digits YYMMDDNNN.
+
+Bounds, the same for every form:
+- the birth year is 1900 or later (a 12-digit `00900101-…` would otherwise be year 90, and a
+  10-digit `+` number would otherwise reach back to the 1800s);
+- the birth date is not after `today`.
+
+The 12-digit form carries the century itself, so Skatteverket writes it with `-` (or nothing).
+A `+` there is accepted when it agrees with the year, that is when the person turns 100 this
+calendar year or is older (the rule that decides `+` in the 10-digit form), and refused with an
+explanation otherwise: a `+` that contradicts the written year is a typing error, and silently
+ignoring it would hide the mistake.
 
 Everything here is pure and deterministic so it can be property-tested; the error messages are
 in Swedish because they are shown to users as they are.
@@ -20,6 +32,10 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 _PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
+# No one with a personnummer in this register was born before 1900.
+MIN_BIRTH_YEAR = 1900
+# From the calendar year a person turns this age, the 10-digit form is written with `+`.
+PLUS_AGE = 100
 
 
 class PersonnummerError(ValueError):
@@ -54,9 +70,6 @@ def parse(text: str, today: dt.date | None = None) -> Personnummer:
             "Personnumret ska ha 10 eller 12 siffror, t.ex. ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN."
         ))
     century, yymmdd, separator, last4 = match.groups()
-    if century is not None and separator == "+":
-        # With a full year the plus separator carries no information; accept it as written.
-        separator = "-"
     if not luhn.is_valid(yymmdd + last4):
         raise PersonnummerError(_("Personnumrets kontrollsiffra stämmer inte."))
     yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
@@ -64,8 +77,18 @@ def parse(text: str, today: dt.date | None = None) -> Personnummer:
     day = dd - 60 if coordination else dd
     if century is None:
         year = _infer_year(yy, mm, day, plus=separator == "+", today=today)
+        if year < MIN_BIRTH_YEAR:
+            raise PersonnummerError(_(
+                "Med plustecken blir födelseåret %(year)d, vilket är före 1900. Plustecken "
+                "skrivs bara för den som fyller 100 år i år eller är äldre; kontrollera numret."
+            ) % {"year": year})
     else:
         year = int(century + yymmdd[:2])
+        if year < MIN_BIRTH_YEAR:
+            raise PersonnummerError(_(
+                "Födelseåret %(year)s i personnumret är före 1900. Ett personnummer med 12 "
+                "siffror börjar med århundradet, t.ex. 19 eller 20 (19811218-9876)."
+            ) % {"year": f"{year:04d}"})
     try:
         birth = dt.date(year, mm, day)
     except ValueError:
@@ -75,6 +98,11 @@ def parse(text: str, today: dt.date | None = None) -> Personnummer:
         raise PersonnummerError(message % {"date": date}) from None
     if birth > today:
         raise PersonnummerError(_("Födelsedatumet i personnumret ligger i framtiden."))
+    if century is not None and separator == "+" and today.year - year < PLUS_AGE:
+        raise PersonnummerError(_(
+            "Plustecknet betyder att personen fyller 100 år i år eller är äldre, men "
+            "födelseåret %(year)d stämmer inte med det. Skriv bindestreck i stället: %(number)s."
+        ) % {"year": year, "number": f"{century}{yymmdd}-{last4}"})
     return Personnummer(
         number=f"{year:04d}{yymmdd[2:]}{last4}",
         birth_date=birth,

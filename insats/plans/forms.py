@@ -59,14 +59,20 @@ class GoalForm(forms.Form):
 
 
 class GoalEditForm(forms.Form):
+    """Carries the goal's version, so a save over someone else's later change is refused."""
+
     text = forms.CharField(label=_("Mål"), max_length=300)
     responsible = forms.CharField(label=_("Ansvarig"), max_length=150, required=False)
     due_on = forms.DateField(label=_("Klart senast"), widget=DateInput(), required=False)
     achieved = forms.BooleanField(label=_("Uppnått"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput())
 
 
 class FollowupForm(forms.Form):
+    """Carries the plan's version: a follow-up recorded by someone else meanwhile is noticed."""
+
     held_on = forms.DateField(label=_("Datum för uppföljningen"), widget=DateInput())
     note = forms.CharField(
         label=_("Vad kom uppföljningen fram till?"), widget=forms.Textarea(attrs={"rows": 4})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput())

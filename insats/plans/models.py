@@ -32,7 +32,12 @@ class ActionPlan(models.Model):
 
 
 class Goal(models.Model):
-    """Mål or delmål (when `parent` is set)."""
+    """Mål or delmål (when `parent` is set).
+
+    Like the plan, a goal carries `version` (optimistic locking): every change goes through the
+    service layer with the version the editor read, and a stale one is refused. `updated_by`
+    and `updated_at` say who changed it last, for the refusal message.
+    """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="goals")
     parent = models.ForeignKey(
@@ -43,6 +48,11 @@ class Goal(models.Model):
     due_on = models.DateField(_("klart senast"), null=True, blank=True)
     achieved = models.BooleanField(_("uppnått"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("mål")

@@ -3,6 +3,11 @@ optimistic locking, goals and sub-goals, follow-ups, and which plans are due.
 
 The national quality indicator: a plan is established within three calendar months of the
 enrolment's start and followed up at least every three months after that.
+
+Optimistic locking (docs/ARCHITECTURE.md): the plan and each goal carry `version`; edits of
+the plan header, of a goal or sub-goal (text, due date, achieved) and recording a plan
+follow-up take the version the user read and are refused, saying who changed it and when, if
+someone else saved in between.
 """
 
 from __future__ import annotations
@@ -163,6 +168,34 @@ def update_plan(
     return plan
 
 
+def goal_conflict_message(goal_pk: int) -> str:
+    """The message shown when someone else saved the goal after it was opened."""
+    current = Goal.objects.select_related("updated_by").get(pk=goal_pk)
+    when = formats.date_format(timezone.localtime(current.updated_at), "Y-m-d H:i")
+    who = str(current.updated_by) if current.updated_by else _("någon annan")
+    return _(
+        "Målet har ändrats av %(user)s %(time)s sedan du öppnade det. Ingenting har sparats. "
+        "Ladda om sidan och gör om ändringen."
+    ) % {"user": who, "time": when}
+
+
+def _save_goal(goal: Goal, expected_version: int | None, by: User, **changes) -> Goal:
+    """Write `changes` only if the goal still has `expected_version` (optimistic locking)."""
+    if expected_version is None:
+        raise ValidationError({NON_FIELD_ERRORS: _(
+            "Målets version saknas, så det går inte att se om någon annan har ändrat det. "
+            "Ladda om sidan och gör om ändringen."
+        )})
+    updated = Goal.objects.filter(pk=goal.pk, version=expected_version).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **changes
+    )
+    if updated == 0:
+        raise ValidationError({NON_FIELD_ERRORS: goal_conflict_message(goal.pk)})
+    _touch(goal.plan, by)
+    goal.refresh_from_db()
+    return goal
+
+
 def _touch(plan: ActionPlan, by: User) -> None:
     ActionPlan.objects.filter(pk=plan.pk).update(updated_by=by, updated_at=timezone.now())
 
@@ -191,7 +224,7 @@ def add_goal(
     order = (siblings.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     goal = Goal.objects.create(
         plan=plan, parent=parent, text=text, responsible=responsible.strip(), due_on=due_on,
-        order=order,
+        order=order, updated_by=by,
     )
     _touch(plan, by)
     return goal
@@ -208,6 +241,7 @@ def _check_goal_due(plan: ActionPlan, due_on: dt.date | None) -> None:
 @transaction.atomic
 def update_goal(
     goal: Goal,
+    expected_version: int | None,
     *,
     text: str,
     responsible: str,
@@ -215,30 +249,43 @@ def update_goal(
     achieved: bool,
     by: User,
 ) -> Goal:
-    """Ändra mål/delmål, including marking it achieved (uppnått)."""
+    """Ändra mål/delmål, including marking it achieved (uppnått).
+
+    Refused, with who changed it and when, if the goal changed since `expected_version` was
+    read; nothing is written then.
+    """
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Skriv vad målet är.")})
     _check_goal_due(goal.plan, due_on)
-    goal.text, goal.responsible = text, responsible.strip()
-    goal.due_on, goal.achieved = due_on, achieved
-    goal.save(update_fields=["text", "responsible", "due_on", "achieved"])
-    _touch(goal.plan, by)
-    return goal
+    return _save_goal(
+        goal, expected_version, by,
+        text=text, responsible=responsible.strip(), due_on=due_on, achieved=achieved,
+    )
 
 
 @transaction.atomic
-def set_goal_achieved(goal: Goal, achieved: bool, by: User) -> Goal:
-    """Markera mål som uppnått (or not)."""
-    Goal.objects.filter(pk=goal.pk).update(achieved=achieved)
-    goal.achieved = achieved
-    _touch(goal.plan, by)
-    return goal
+def set_goal_achieved(
+    goal: Goal, achieved: bool, by: User, expected_version: int | None
+) -> Goal:
+    """Markera mål som uppnått (or not); refused like `update_goal` on a stale version."""
+    return _save_goal(goal, expected_version, by, achieved=achieved)
 
 
 @transaction.atomic
-def record_plan_followup(plan: ActionPlan, held_on: dt.date, note: str, by: User) -> PlanFollowup:
-    """Planuppföljning: record it and move the next follow-up to three calendar months later."""
+def record_plan_followup(
+    plan: ActionPlan, held_on: dt.date, note: str, by: User, expected_version: int | None
+) -> PlanFollowup:
+    """Planuppföljning: record it and move the next follow-up to three calendar months later.
+
+    `expected_version` is the plan's version when the form was opened: a follow-up recorded
+    (or the plan changed) by someone else since then is not recorded again over it.
+    """
+    if expected_version is None:
+        raise ValidationError({NON_FIELD_ERRORS: _(
+            "Planens version saknas, så det går inte att se om någon annan har ändrat den. "
+            "Ladda om sidan och gör om ändringen."
+        )})
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Skriv vad uppföljningen kom fram till.")})
@@ -255,15 +302,17 @@ def record_plan_followup(plan: ActionPlan, held_on: dt.date, note: str, by: User
             {"held_on": _("Uppföljningen kan inte vara efter inskrivningens slutdatum %(date)s.")
              % {"date": end.isoformat()}}
         )
+    # Claim the plan's version first, so that of two people recording at once only one gets
+    # through; the other is refused and nothing of theirs is written.
+    claimed = ActionPlan.objects.filter(pk=plan.pk, version=expected_version).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    if claimed == 0:
+        raise ValidationError({NON_FIELD_ERRORS: conflict_message(plan.pk)})
     followup = PlanFollowup.objects.create(plan=plan, held_on=held_on, note=note, by=by)
     latest = _followup_base(plan, plan.established_on)
     # A follow-up entered late for an earlier date must not pull the next deadline backwards.
-    ActionPlan.objects.filter(pk=plan.pk).update(
-        next_followup_on=next_followup_deadline(latest),
-        version=F("version") + 1,
-        updated_by=by,
-        updated_at=timezone.now(),
-    )
+    ActionPlan.objects.filter(pk=plan.pk).update(next_followup_on=next_followup_deadline(latest))
     plan.refresh_from_db()
     return followup
 

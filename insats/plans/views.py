@@ -166,12 +166,16 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _workable_goal(request, pk)
     initial = {
         "text": goal.text, "responsible": goal.responsible, "due_on": goal.due_on,
-        "achieved": goal.achieved,
+        "achieved": goal.achieved, "version": goal.version,
     }
     form = GoalEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.update_goal(goal, by=request.user, **form.cleaned_data)
+            services.update_goal(
+                goal, data["version"], text=data["text"], responsible=data["responsible"],
+                due_on=data["due_on"], achieved=data["achieved"], by=request.user,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -187,7 +191,15 @@ def goal_achieved(request: HttpRequest, pk: int) -> HttpResponse:
     """Markera mål som uppnått eller ej uppnått (a one-click button on the enrolment page)."""
     goal = _workable_goal(request, pk)
     achieved = request.POST.get("achieved") == "1"
-    services.set_goal_achieved(goal, achieved, request.user)
+    try:
+        services.set_goal_achieved(
+            goal, achieved, request.user, id_param(request.POST.get("version"))
+        )
+    except ValidationError as exc:
+        # The button sits on the enrolment page: show why nothing was saved there.
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_enrolment_url(goal.plan.enrolment_id))
     audit.log_access(request, audit.Action.UPDATE, obj=goal)
     if achieved:
         messages.success(request, _("Målet är markerat som uppnått."))
@@ -200,12 +212,15 @@ def goal_achieved(request: HttpRequest, pk: int) -> HttpResponse:
 def followup_add(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Registrera planuppföljning."""
     plan = _workable_plan(request, plan_pk)
-    form = FollowupForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    form = FollowupForm(
+        request.POST or None,
+        initial={"held_on": timezone.localdate(), "version": plan.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             followup = services.record_plan_followup(
-                plan, data["held_on"], data["note"], request.user
+                plan, data["held_on"], data["note"], request.user, data["version"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

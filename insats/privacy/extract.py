@@ -164,7 +164,9 @@ def _enrolment(enrolment: Enrolment) -> dict[str, Any]:
             for n in enrolment.notes.select_related("author")
         ],
         "reopenings": [
-            {"reopened_at": r.reopened_at, "by": _name(r.reopened_by), "reason": r.reason}
+            {"reopened_at": r.reopened_at, "by": _name(r.reopened_by), "reason": r.reason,
+             # Follow-ups of the undone closure, kept with the reopening (enrolments app).
+             "removed_followups": r.removed_followups}
             for r in enrolment.reopenings.select_related("reopened_by")
         ],
         "followups": [

@@ -412,12 +412,27 @@ def _check_placements(
                 message = _outside(getattr(record, column), span)
                 if message:
                     problems.append(_problem(v.PLACEMENTS, record.line, column, message))
+            if not record.end_date_given and span.end is not None:
+                problems.append(
+                    _problem(v.PLACEMENTS, record.line, "end_date", _still_running(span.end))
+                )
         _check_measure(record, state, categories, problems)
         _check_hours(record, state, problems)
 
 
+def _still_running(end: dt.date) -> str:
+    """An empty end_date means the placement is still running, which a closed enrolment's
+    placements cannot be (closing an enrolment in Insats ends its placements)."""
+    return _(
+        "Slutdatum saknas, så placeringen räknas som pågående, men inskrivningen avslutades "
+        "{end}. Ange placeringens slutdatum (senast {end})."
+    ).format(end=end.isoformat())
+
+
 def _outside(day: dt.date | None, span: Span) -> str | None:
-    """Why `day` lies outside the enrolment, or None if it lies within (or is unknown)."""
+    """Why `day` lies outside the enrolment, or None if it lies within (or is unknown).
+
+    An unknown day is not judged here; an empty placement end_date is `_still_running`."""
     if day is None or span.start is None:
         return None
     if day < span.start:
@@ -519,6 +534,22 @@ def _check_followups(
                     ).format(id=record.enrolment_id),
                 )
             )
+        elif span.valid and record.followup_date and record.followup_date < span.end:
+            problems.append(
+                _problem(
+                    v.FOLLOWUPS,
+                    record.line,
+                    "followup_date",
+                    _followup_before_end(record.followup_date, span.end),
+                )
+            )
+
+
+def _followup_before_end(day: dt.date, end: dt.date) -> str:
+    return _(
+        "Uppföljningsdatum {day} ligger före inskrivningens slutdatum {end}; "
+        "efteruppföljning görs efter avslut."
+    ).format(day=day.isoformat(), end=end.isoformat())
 
 
 def _check_existing_children(
@@ -548,10 +579,36 @@ def _check_existing_children(
                     )
                 )
                 break
-    for (enrolment_id, months), _row in state.followups.items():
+        else:
+            if row[4] is None and span.end is not None:
+                problems.append(
+                    _problem(
+                        v.ENROLMENTS,
+                        span.line,
+                        "end_date",
+                        _(
+                            "Placeringen ”{id}”, som redan finns i Insats, pågår fortfarande "
+                            "(saknar slutdatum), men inskrivningen avslutas här {end}. "
+                            "Ange placeringens slutdatum i placements.csv."
+                        ).format(id=key, end=span.end.isoformat()),
+                    )
+                )
+    for (enrolment_id, months), row in state.followups.items():
         if (enrolment_id, months) in files.followups or enrolment_id not in files.enrolments:
             continue
         span = spans[enrolment_id]
+        followup_date = row[2]
+        if span.valid and span.end is not None and followup_date and followup_date < span.end:
+            problems.append(
+                _problem(
+                    v.ENROLMENTS,
+                    span.line,
+                    "end_date",
+                    _(
+                        "Efteruppföljningen ({months} månader), som redan finns i Insats: {reason}"
+                    ).format(months=months, reason=_followup_before_end(followup_date, span.end)),
+                )
+            )
         if span.valid and span.end is None:
             problems.append(
                 _problem(

@@ -330,6 +330,9 @@ class PlacementRecord:
     hours_attended: Decimal | None
     cost_sek: Decimal | None
     workplace: str
+    # Whether the end_date cell had text: an empty one means "still running", while a cell
+    # that failed to parse is already reported and must not also count as running.
+    end_date_given: bool = False
 
 
 @dataclass(slots=True)
@@ -412,7 +415,8 @@ def validate_person_row(row: RowReader, today: dt.date) -> PersonRecord:
 
 
 def validate_enrolment_row(row: RowReader, codes: Codes) -> EnrolmentRecord:
-    """Inskrivning: dates in order, and a closure reason exactly when there is an end date."""
+    """Inskrivning: dates in order (referral ≤ start ≤ plan ≤ end), and a closure reason
+    exactly when there is an end date."""
     record = EnrolmentRecord(
         line=row.line,
         valid=True,
@@ -445,6 +449,22 @@ def validate_enrolment_row(row: RowReader, codes: Codes) -> EnrolmentRecord:
                 end=record.end_date.isoformat(), start=start.isoformat()
             ),
         )
+    # The first plan is established within the enrolment, as the plans app requires.
+    plan = record.plan_date
+    if start and plan and plan < start:
+        row.error(
+            "plan_date",
+            _("Datum för första plan ({plan}) kan inte vara före startdatum ({start}).").format(
+                plan=plan.isoformat(), start=start.isoformat()
+            ),
+        )
+    elif plan and record.end_date and plan > record.end_date:
+        row.error(
+            "plan_date",
+            _("Datum för första plan ({plan}) kan inte vara efter slutdatum ({end}).").format(
+                plan=plan.isoformat(), end=record.end_date.isoformat()
+            ),
+        )
     end_given = bool(row.raw.get("end_date", "").strip())
     reason_given = bool(row.raw.get("closure_reason", "").strip())
     if end_given and not reason_given:
@@ -471,6 +491,7 @@ def validate_placement_row(row: RowReader, codes: Codes) -> PlacementRecord:
         hours_attended=row.number("hours_attended", max_digits=9),
         cost_sek=row.number("cost_sek", max_digits=12),
         workplace=row.text("workplace", max_length=200, strip=False),
+        end_date_given=bool(row.raw.get("end_date", "").strip()),
     )
     if record.start_date and record.end_date and record.end_date < record.start_date:
         row.error(

@@ -32,9 +32,9 @@ def test_excel_semicolon_bom_decimal_comma_crlf(tmp_path):
         "E2;P2;AME;AF;2024-02-01;;\r\n"
     )
     placements = (
-        "\ufeffplacement_id;enrolment_id;measure_code;measure_category;start_date;hours_attended;"
-        "cost_sek;workplace\r\n"
-        'PL1;E1;SNICKERI;ARBETSTRANING;2024-01-15;12,5;1500,75;"Snickeriet; Ystad"\r\n'
+        "\ufeffplacement_id;enrolment_id;measure_code;measure_category;start_date;end_date;"
+        "hours_attended;cost_sek;workplace\r\n"
+        'PL1;E1;SNICKERI;ARBETSTRANING;2024-01-15;2024-04-30;12,5;1500,75;"Snickeriet; Ystad"\r\n'
     )
     folder = write_folder(
         tmp_path / "excel",
@@ -117,6 +117,10 @@ def test_reimport_updates_to_the_files_values(tmp_path):
             "E2,P2,JOBBTORG,AF,,2024-02-01,,AM3,,2024-06-01,AVBROTT",
         ),
         "persons.csv": VALID["persons.csv"].replace("GYMNASIAL,1,0,,0136", ",,,,"),
+        # E2 is now closed, so its placement has ended too.
+        "placements.csv": VALID["placements.csv"].replace(
+            "PL2,E2,JOBBSOK,JOBBSOK,2024-02-05,,", "PL2,E2,JOBBSOK,JOBBSOK,2024-02-05,2024-06-01,"
+        ),
     }
     result = import_folder(write_folder(tmp_path / "b", files))
     assert result.ok, list(map(str, result.problems))

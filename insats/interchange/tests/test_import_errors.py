@@ -219,6 +219,18 @@ CASES = [
         ("enrolments.csv", 3, "closure_reason", "bara anges när slutdatum"),
     ),
     (
+        "plan-before-start",
+        edit("enrolments.csv", "2024-02-01,2024-05-31", "2024-01-05,2024-05-31"),
+        ("enrolments.csv", 2, "plan_date",
+         "(2024-01-05) kan inte vara före startdatum (2024-01-10)"),
+    ),
+    (
+        "plan-after-end",
+        edit("enrolments.csv", "2024-02-01,2024-05-31", "2024-06-15,2024-05-31"),
+        ("enrolments.csv", 2, "plan_date",
+         "(2024-06-15) kan inte vara efter slutdatum (2024-05-31)"),
+    ),
+    (
         "enrolment-duplicate",
         append("enrolments.csv", "E2,P1,AME,AF,,2024-02-01,,,,,"),
         ("enrolments.csv", 4, "enrolment_id", "rad 3"),
@@ -238,6 +250,12 @@ CASES = [
         "placement-after-enrolment",
         edit("placements.csv", "2024-04-30", "2024-06-30"),
         ("placements.csv", 2, "end_date", "efter inskrivningens slutdatum"),
+    ),
+    (
+        "placement-running-in-closed-enrolment",
+        edit("placements.csv", "2024-01-15,2024-04-30,", "2024-01-15,,"),
+        ("placements.csv", 2, "end_date", "räknas som pågående, men inskrivningen avslutades "
+                                          "2024-05-31. Ange placeringens slutdatum"),
     ),
     (
         "placement-end-before-start",
@@ -264,6 +282,12 @@ CASES = [
         "followup-open-enrolment",
         edit("followups.csv", "E1,3", "E2,3"),
         ("followups.csv", 2, "enrolment_id", "inte avslutad"),
+    ),
+    (
+        "followup-before-end",
+        edit("followups.csv", "E1,3,ARBETE,2024-09-01", "E1,3,ARBETE,2024-05-30"),
+        ("followups.csv", 2, "followup_date",
+         "Uppföljningsdatum 2024-05-30 ligger före inskrivningens slutdatum 2024-05-31"),
     ),
     (
         "followup-duplicate",
@@ -392,3 +416,51 @@ def test_command_reports_on_stderr_and_fails(tmp_path):
 def test_command_refuses_missing_folder(tmp_path):
     with pytest.raises(CommandError, match="finns inte"):
         call_command("import_data", str(tmp_path / "nowhere"))
+
+
+def test_boundary_dates_are_accepted(tmp_path):
+    """The first plan on the start or end date, a follow-up on the end date, and a placement
+    ending on the closure date all lie within the enrolment."""
+    files = edit("enrolments.csv", "2024-02-01,2024-05-31", "2024-05-31,2024-05-31")
+    files["placements.csv"] = files["placements.csv"].replace("2024-04-30", "2024-05-31")
+    files["followups.csv"] = files["followups.csv"].replace("2024-09-01", "2024-05-31")
+    result = import_folder(write_folder(tmp_path / "a", files))
+    assert result.ok, list(map(str, result.problems))
+    files = edit("enrolments.csv", "2024-02-01,2024-05-31", "2024-01-10,2024-05-31")
+    assert import_folder(write_folder(tmp_path / "b", files)).ok
+
+
+def test_unreadable_placement_end_is_not_also_called_running(tmp_path):
+    files = edit("placements.csv", "2024-01-15,2024-04-30,", "2024-01-15,2024-04-31,")
+    result = import_folder(write_folder(tmp_path / "in", files))
+    assert [(p.file, p.line, p.column, p.message) for p in result.problems] == [
+        ("placements.csv", 2, "end_date", "Datumet 2024-04-31 finns inte.")
+    ]
+
+
+def test_running_placement_in_insats_stops_closing_the_enrolment(tmp_path):
+    assert import_folder(write_folder(tmp_path / "a", VALID)).ok
+    # PL2 (from 2024-02-05, no end date) is not in the second file, but E2 is now closed.
+    files = {
+        "persons.csv": VALID["persons.csv"],
+        "enrolments.csv": VALID["enrolments.csv"].replace(
+            "E2,P2,AME,AF,,2024-02-01,,,,,", "E2,P2,AME,AF,,2024-02-01,,,,2024-06-30,AVBROTT"
+        ),
+    }
+    result = import_folder(write_folder(tmp_path / "b", files))
+    assert_reported(result, ("enrolments.csv", 3, "end_date", "”PL2”, som redan finns i Insats, "
+                                                              "pågår fortfarande"))
+    assert Placement.objects.get(external_id="PL2").end_date is None
+
+
+def test_existing_followup_must_stay_after_the_changed_end_date(tmp_path):
+    assert import_folder(write_folder(tmp_path / "a", VALID)).ok
+    # The 3-month follow-up of 2024-09-01 is in Insats; E1 now closes after it.
+    files = {
+        "persons.csv": VALID["persons.csv"],
+        "enrolments.csv": VALID["enrolments.csv"].replace("2024-05-31", "2024-10-01"),
+    }
+    result = import_folder(write_folder(tmp_path / "b", files))
+    assert_reported(result, ("enrolments.csv", 2, "end_date",
+                             "Uppföljningsdatum 2024-09-01 ligger före inskrivningens "
+                             "slutdatum 2024-10-01"))

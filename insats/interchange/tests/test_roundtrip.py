@@ -71,12 +71,14 @@ def test_export_import_export_is_identical(tmp_path, unit):
     placement = testing.make_placement(
         closed,
         external_id="PL1",
+        end_date=dt.date(2024, 6, 30),
         reported_hours=Decimal("10.50"),
         cost_sek=Decimal("12000.00"),
         workplace='Café "Kvarnen", Ystad\nandra våningen',
     )
     Attendance.objects.create(placement=placement, date=dt.date(2024, 2, 1), hours=Decimal("6.25"))
-    testing.make_placement(closed, external_id="PL2", start_date=dt.date(2024, 5, 1))
+    testing.make_placement(closed, external_id="PL2", start_date=dt.date(2024, 5, 1),
+                           end_date=dt.date(2024, 8, 31))
     closed.followups.create(months_after=12, status_id="ARBETE", followup_date=dt.date(2025, 9, 1))
     YouthApplication.objects.create(
         external_id="Y1",
@@ -192,7 +194,11 @@ def datasets(draw):
         if draw(st.booleans()):
             end = start + dt.timedelta(days=draw(st.integers(0, 800)))
         referral = optional(st.integers(0, 90).map(lambda d, s=start: s - dt.timedelta(days=d)))
-        plan = optional(st.integers(0, 200).map(lambda d, s=start: s + dt.timedelta(days=d)))
+        # The first plan lies within the enrolment.
+        plan_days = min(200, (end - start).days) if end else 200
+        plan = optional(
+            st.integers(0, plan_days).map(lambda d, s=start: s + dt.timedelta(days=d))
+        )
         enrolment_id = f"E{e}{draw(ID_SUFFIX)}"
         values = {
             "enrolment_id": enrolment_id,
@@ -237,9 +243,9 @@ def placements(draw, placement_id, enrolment_id, first: dt.date, last: dt.date, 
     span = (last - first).days
     start = first + dt.timedelta(days=draw(st.integers(0, span)))
     placement_end = None
-    if end is None or draw(st.booleans()):
-        if draw(st.booleans()):
-            placement_end = start + dt.timedelta(days=draw(st.integers(0, (last - start).days)))
+    # A placement of a closed enrolment has ended (an empty end date means still running).
+    if end is not None or draw(st.booleans()):
+        placement_end = start + dt.timedelta(days=draw(st.integers(0, (last - start).days)))
     code = draw(st.sampled_from(sorted(MEASURES)))
     hours = draw(optional(numbers(9)))
     cost = draw(optional(numbers(12)))

@@ -71,7 +71,9 @@ def test_remittent_and_controller_may_not_register(api, remittent, controller):
 
 def test_update_and_protected_address_never_shown(api, coach, amina):
     api.force_authenticate(coach)
-    response = api.patch(f"/api/v1/persons/{amina.pk}/", {"last_name": "Said"})
+    read = api.get(f"/api/v1/persons/{amina.pk}/").json()["updated_at"]
+    response = api.patch(f"/api/v1/persons/{amina.pk}/",
+                         {"last_name": "Said", "updated_at": read})
     assert response.status_code == 200
     assert response.json()["last_name"] == "Said"
     coach.may_see_protected_identity = True
@@ -91,3 +93,49 @@ def test_missing_fields_are_swedish_errors(api, samordnare):
     )
     assert response.status_code == 400
     assert "födelsedatum" in response.json()["birth_date"][0]
+
+
+def test_update_needs_the_updated_at_it_read(api, coach, amina):
+    api.force_authenticate(coach)
+    response = api.patch(f"/api/v1/persons/{amina.pk}/", {"last_name": "Said"})
+    assert response.status_code == 400
+    assert response.json()["updated_at"][0].startswith("Skicka med updated_at som du läste")
+    amina.refresh_from_db()
+    assert amina.last_name == "Ali"
+
+
+def test_stale_update_is_refused_with_409_and_nothing_written(api, coach, samordnare, amina):
+    api.force_authenticate(coach)
+    read = api.get(f"/api/v1/persons/{amina.pk}/").json()
+    # A colleague saves in between (through the API as well, with the value they read).
+    colleague = APIClient()
+    colleague.force_authenticate(samordnare)
+    first = colleague.patch(f"/api/v1/persons/{amina.pk}/",
+                            {"phone": "070-1234567", "updated_at": read["updated_at"]})
+    assert first.status_code == 200
+    assert first.json()["updated_at"] != read["updated_at"]
+    for method in (api.patch, api.put):
+        stale = method(f"/api/v1/persons/{amina.pk}/", {
+            **{k: v for k, v in read.items() if k not in ("id", "external_id")},
+            "last_name": "Said", "updated_at": read["updated_at"],
+        }, format="json")
+        assert stale.status_code == 409, stale.json()
+        message = stale.json()["updated_at"][0]
+        assert message.startswith("Personuppgifterna har ändrats av någon annan (senast ")
+        assert "Ingenting har sparats. Hämta personen igen och gör om ändringen." in message
+    amina.refresh_from_db()
+    assert (amina.last_name, amina.phone) == ("Ali", "070-1234567")
+    # With the current value the change goes through.
+    fresh = api.patch(f"/api/v1/persons/{amina.pk}/",
+                      {"last_name": "Said", "updated_at": first.json()["updated_at"]})
+    assert fresh.status_code == 200 and fresh.json()["last_name"] == "Said"
+
+
+def test_create_ignores_updated_at(api, samordnare):
+    api.force_authenticate(samordnare)
+    response = api.post("/api/v1/persons/", {
+        "birth_date": "2000-01-01", "first_name": "A", "last_name": "B", "gender": "K",
+        "updated_at": "2001-01-01T00:00:00Z",
+    })
+    assert response.status_code == 201
+    assert not response.json()["updated_at"].startswith("2001")

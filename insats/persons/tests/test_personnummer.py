@@ -56,3 +56,33 @@ def test_samordningsnummer_has_day_plus_sixty():
 def test_invalid_numbers_say_why_in_swedish(text, message):
     with pytest.raises(pnr.PersonnummerError, match=message):
         pnr.parse(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # The audit's example: twelve digits with century 00 are not the year 90.
+        ("00" + number("900101"), "Födelseåret 0090 i personnumret är före 1900"),
+        ("18" + number("991231")[:6] + "-" + number("991231")[6:], "Födelseåret 1899"),
+        # '+' on a ten-digit number whose year would then be 1830.
+        (number("300101")[:6] + "+" + number("300101")[6:], "blir födelseåret 1830"),
+        # '+' on a twelve-digit number of someone turning 35 this year.
+        ("19" + number("900101")[:6] + "+" + number("900101")[6:],
+         "Skriv bindestreck i stället: 19900101-1239"),
+        ("20" + number("250602"), "framtiden"),
+    ],
+)
+def test_century_bounds_say_why_in_swedish(text, message):
+    with pytest.raises(pnr.PersonnummerError, match=message):
+        pnr.parse(text, TODAY)
+
+
+def test_bounds_themselves_are_accepted():
+    first = number("000101")
+    assert pnr.parse("19" + first, TODAY).birth_date == dt.date(1900, 1, 1)
+    assert pnr.parse(f"{first[:6]}+{first[6:]}", TODAY).birth_date == dt.date(1900, 1, 1)
+    # Turns 100 on New Year's Eve 2025: '+' agrees with the year all through 2025.
+    late = number("251231")
+    assert pnr.parse(f"19{late[:6]}+{late[6:]}", TODAY).birth_date == dt.date(1925, 12, 31)
+    today = number("250601")
+    assert pnr.parse("20" + today, TODAY).birth_date == TODAY

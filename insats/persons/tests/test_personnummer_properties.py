@@ -1,7 +1,8 @@
 """Property tests of personnummer and samordningsnummer parsing (insats/persons/personnummer.py).
 
 Skatteverket's separator rule: from the calendar year a person turns 100, the 10-digit form
-carries `+` instead of `-`.
+carries `+` instead of `-`. Every form is bounded to birth years from 1900 up to today; the
+12-digit form takes `+` only when it agrees with the written year.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def hundredth_birthday(birth: dt.date) -> dt.date:
 @st.composite
 def numbers(draw, coordination=None):
     """(birth date, is samordningsnummer, 10 digits YYMMDDNNNC, canonical 12 digits)."""
-    birth = draw(st.dates(dt.date(1890, 1, 1), TODAY))
+    birth = draw(st.dates(dt.date(pnr.MIN_BIRTH_YEAR, 1, 1), TODAY))
     is_coordination = draw(coordination if coordination is not None else st.booleans())
     day = birth.day + (60 if is_coordination else 0)
     body = f"{birth:%y%m}{day:02d}{draw(st.integers(0, 999)):03d}"
@@ -47,10 +48,18 @@ def ten_digit_forms(birth: dt.date, digits: str) -> list[str]:
     return [f"{digits[:6]}-{digits[6:]}", digits]
 
 
+def twelve_digit_forms(birth: dt.date, canonical: str) -> list[str]:
+    """The 12-digit forms: bare or with '-', and with '+' when that agrees with the year."""
+    forms = [canonical, f"{canonical[:8]}-{canonical[8:]}"]
+    if is_hundred_this_year_or_older(birth):
+        forms.append(f"{canonical[:8]}+{canonical[8:]}")
+    return forms
+
+
 @given(numbers())
 def test_every_form_parses_to_the_same_number_and_birth_date(number):
     birth, is_coordination, digits, canonical = number
-    forms = [canonical, f"{canonical[:8]}-{canonical[8:]}", *ten_digit_forms(birth, digits)]
+    forms = [*twelve_digit_forms(birth, canonical), *ten_digit_forms(birth, digits)]
     for text in forms:
         parsed = pnr.parse(text, today=TODAY)
         assert parsed.number == canonical, text
@@ -105,13 +114,48 @@ def test_samordningsnummer_has_sixty_added_to_the_day(number):
 
 @given(numbers())
 def test_century_follows_the_separator(number):
-    """'-' (or none): younger than 100, the most recent past date; '+': 100 this year or older."""
+    """'-' (or none): younger than 100, the most recent past date; '+': 100 this year or older,
+    which before 1900 is refused."""
     birth, _coordination, digits, _canonical = number
     minus = pnr.parse(f"{digits[:6]}-{digits[6:]}", today=TODAY)
-    plus = pnr.parse(f"{digits[:6]}+{digits[6:]}", today=TODAY)
     assert minus.birth_date <= TODAY < hundredth_birthday(minus.birth_date)
-    assert 100 <= TODAY.year - plus.birth_date.year < 200
-    assert birth in (minus.birth_date, plus.birth_date)
+    # '+' reads the year ending in YY that is the most recent one at least 100 years back.
+    plus_year = TODAY.year - 100 - (TODAY.year - 100 - birth.year) % 100
+    if plus_year < pnr.MIN_BIRTH_YEAR:
+        with pytest.raises(pnr.PersonnummerError, match=f"blir födelseåret {plus_year}, vilket"):
+            pnr.parse(f"{digits[:6]}+{digits[6:]}", today=TODAY)
+        assert minus.birth_date == birth
+    else:
+        plus = pnr.parse(f"{digits[:6]}+{digits[6:]}", today=TODAY)
+        assert plus.birth_date.year == plus_year
+        assert 100 <= TODAY.year - plus.birth_date.year < 200
+        assert birth in (minus.birth_date, plus.birth_date)
+
+
+@given(st.integers(0, pnr.MIN_BIRTH_YEAR - 1), st.dates(dt.date(2000, 1, 1), dt.date(2000, 12, 31)),
+       st.integers(0, 999), st.sampled_from(["", "-", "+"]), st.booleans())
+def test_twelve_digits_before_1900_are_rejected(year, day, serial, separator, coordination):
+    """E.g. 00900101-NNNN is not the year 90: every 12-digit year before 1900 is refused."""
+    dd = day.day + (60 if coordination else 0)
+    body = f"{year % 100:02d}{day:%m}{dd:02d}{serial:03d}"
+    digits = body + luhn.calc_check_digit(body)
+    text = f"{year // 100:02d}{digits[:6]}{separator}{digits[6:]}"
+    with pytest.raises(pnr.PersonnummerError, match=f"Födelseåret {year:04d} i personnumret är "
+                                                   "före 1900"):
+        pnr.parse(text, today=TODAY)
+    assert not pnr.is_valid(text, today=TODAY)
+
+
+@given(numbers())
+def test_plus_in_twelve_digits_only_when_it_agrees_with_the_year(number):
+    birth, _coordination, _digits, canonical = number
+    text = f"{canonical[:8]}+{canonical[8:]}"
+    if is_hundred_this_year_or_older(birth):
+        assert pnr.parse(text, today=TODAY).birth_date == birth
+    else:
+        with pytest.raises(pnr.PersonnummerError, match="Skriv bindestreck i stället: "
+                                                        f"{canonical[:8]}-{canonical[8:]}"):
+            pnr.parse(text, today=TODAY)
 
 
 @given(st.dates(TODAY + dt.timedelta(days=1), dt.date(2099, 12, 31)), st.integers(0, 999))

@@ -118,12 +118,12 @@ def test_update_invalid_followup_saves_nothing(enrolment, coach):
 
 def test_followup_moves_next_date_three_months(enrolment, coach):
     plan = establish(enrolment, coach, established_on=D(2024, 2, 1))
-    services.record_plan_followup(plan, D(2024, 4, 30), "Praktiken går bra.", coach)
+    services.record_plan_followup(plan, D(2024, 4, 30), "Praktiken går bra.", coach, 1)
     plan.refresh_from_db()
     assert plan.next_followup_on == D(2024, 7, 30)
     assert plan.version == 2
     # An earlier follow-up registered afterwards does not pull the deadline back.
-    services.record_plan_followup(plan, D(2024, 3, 15), "Efterregistrerad.", coach)
+    services.record_plan_followup(plan, D(2024, 3, 15), "Efterregistrerad.", coach, 2)
     plan.refresh_from_db()
     assert plan.next_followup_on == D(2024, 7, 30)
 
@@ -131,7 +131,7 @@ def test_followup_moves_next_date_three_months(enrolment, coach):
 def test_followup_month_end_clamp(unit, coach):
     enrolment = testing.make_enrolment(unit=unit, coach=coach, start_date=D(2023, 10, 1))
     plan = establish(enrolment, coach, established_on=D(2023, 11, 1))
-    services.record_plan_followup(plan, D(2023, 11, 30), "Uppföljt.", coach)
+    services.record_plan_followup(plan, D(2023, 11, 30), "Uppföljt.", coach, plan.version)
     plan.refresh_from_db()
     assert plan.next_followup_on == D(2024, 2, 29)
 
@@ -147,7 +147,7 @@ def test_followup_month_end_clamp(unit, coach):
 def test_followup_validation(enrolment, coach, held_on, note, field):
     plan = establish(enrolment, coach)
     with pytest.raises(ValidationError) as exc:
-        services.record_plan_followup(plan, held_on, note, coach)
+        services.record_plan_followup(plan, held_on, note, coach, plan.version)
     assert field in exc.value.message_dict
     assert not plan.followups.exists()
 
@@ -165,9 +165,9 @@ def test_goals_and_subgoals(enrolment, coach):
     with pytest.raises(ValidationError) as exc:
         services.add_goal(plan, text="För tidigt", due_on=D(2024, 1, 1), by=coach)
     assert "due_on" in exc.value.message_dict
-    services.set_goal_achieved(sub, True, coach)
+    services.set_goal_achieved(sub, True, coach, 1)
     assert Goal.objects.get(pk=sub.pk).achieved
-    services.update_goal(goal, text="Arbete i butik", responsible="", due_on=None,
+    services.update_goal(goal, 1, text="Arbete i butik", responsible="", due_on=None,
                          achieved=True, by=coach)
     assert Goal.objects.get(pk=goal.pk).text == "Arbete i butik"
 
@@ -178,3 +178,95 @@ def test_subgoal_must_belong_to_same_plan(enrolment, coach, unit):
     goal = services.add_goal(other, text="Annat mål", by=coach)
     with pytest.raises(ValidationError):
         services.add_goal(plan, text="Delmål", parent=goal, by=coach)
+
+
+# --- Optimistic locking of goals, sub-goals and plan follow-ups ---------------------------------
+
+
+@pytest.fixture
+def chef(unit):
+    return testing.make_user(Role.ENHETSCHEF, unit, first_name="Eva", last_name="Chef")
+
+
+def _goal_edit(goal, version, by, **kw):
+    data = {"text": goal.text, "responsible": goal.responsible, "due_on": goal.due_on,
+            "achieved": goal.achieved}
+    data.update(kw)
+    return services.update_goal(goal, version, by=by, **data)
+
+
+def _assert_goal_conflict(exc):
+    message = exc.value.message_dict[NON_FIELD_ERRORS][0]
+    assert message.startswith("Målet har ändrats av Eva Chef ")
+    assert message.endswith(
+        "sedan du öppnade det. Ingenting har sparats. Ladda om sidan och gör om ändringen."
+    )
+
+
+def test_goal_two_editors_second_save_is_refused(enrolment, coach, chef):
+    plan = establish(enrolment, coach)
+    goal = services.add_goal(plan, text="Arbete inom handel", by=coach)
+    assert (goal.version, goal.updated_by) == (1, coach)
+    first, second = Goal.objects.get(pk=goal.pk), Goal.objects.get(pk=goal.pk)
+    saved = _goal_edit(first, 1, chef, text="Chefens text")
+    assert (saved.version, saved.updated_by) == (2, chef)
+    with pytest.raises(ValidationError) as exc:
+        _goal_edit(second, 1, coach, text="Konsulentens text", due_on=D(2024, 8, 1))
+    _assert_goal_conflict(exc)
+    current = Goal.objects.get(pk=goal.pk)
+    assert (current.text, current.due_on, current.version) == ("Chefens text", None, 2)
+    assert current.updated_by == chef
+    # The marking as achieved read at version 1 is refused too; at version 2 it goes through.
+    with pytest.raises(ValidationError) as exc:
+        services.set_goal_achieved(second, True, coach, 1)
+    _assert_goal_conflict(exc)
+    assert not Goal.objects.get(pk=goal.pk).achieved
+    done = services.set_goal_achieved(second, True, coach, 2)
+    assert (done.achieved, done.version, done.text) == (True, 3, "Chefens text")
+
+
+def test_subgoal_edits_are_locked_on_their_own_version(enrolment, coach, chef):
+    plan = establish(enrolment, coach)
+    goal = services.add_goal(plan, text="Arbete", by=coach)
+    sub = services.add_goal(plan, text="Truckkort", parent=goal, by=coach)
+    services.set_goal_achieved(sub, True, chef, 1)
+    # Changing the sub-goal does not make an open form of its main goal stale ...
+    _goal_edit(goal, 1, coach, responsible="Deltagaren")
+    assert Goal.objects.get(pk=goal.pk).version == 2
+    # ... but a second stale edit of the sub-goal itself is refused.
+    with pytest.raises(ValidationError) as exc:
+        _goal_edit(sub, 1, coach, text="Truckkort A+B", achieved=False)
+    _assert_goal_conflict(exc)
+    current = Goal.objects.get(pk=sub.pk)
+    assert (current.text, current.achieved, current.version) == ("Truckkort", True, 2)
+
+
+def test_goal_without_version_is_refused(enrolment, coach):
+    plan = establish(enrolment, coach)
+    goal = services.add_goal(plan, text="Arbete", by=coach)
+    with pytest.raises(ValidationError) as exc:
+        services.set_goal_achieved(goal, True, coach, None)
+    assert "Målets version saknas" in exc.value.message_dict[NON_FIELD_ERRORS][0]
+    assert Goal.objects.get(pk=goal.pk).version == 1
+
+
+def test_invalid_goal_edit_saves_nothing(enrolment, coach):
+    plan = establish(enrolment, coach)
+    goal = services.add_goal(plan, text="Arbete", by=coach)
+    with pytest.raises(ValidationError) as exc:
+        _goal_edit(goal, 1, coach, text="Ny", due_on=D(2024, 2, 1))
+    assert "due_on" in exc.value.message_dict
+    current = Goal.objects.get(pk=goal.pk)
+    assert (current.text, current.version) == ("Arbete", 1)
+
+
+def test_stale_plan_followup_is_refused(enrolment, coach, chef):
+    plan = establish(enrolment, coach, established_on=D(2024, 2, 1))
+    services.record_plan_followup(plan, D(2024, 4, 30), "Chefens uppföljning.", chef, 1)
+    with pytest.raises(ValidationError) as exc:
+        services.record_plan_followup(plan, D(2024, 4, 30), "Samma möte igen.", coach, 1)
+    message = exc.value.message_dict[NON_FIELD_ERRORS][0]
+    assert message.startswith("Planen har ändrats av Eva Chef ")
+    assert [f.note for f in plan.followups.all()] == ["Chefens uppföljning."]
+    plan.refresh_from_db()
+    assert (plan.version, plan.next_followup_on) == (2, D(2024, 7, 30))

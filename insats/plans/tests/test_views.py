@@ -87,12 +87,17 @@ def test_goal_and_followup_pages(client, coach, plan):
     client.post(f"/planer/{plan.pk}/mal/nytt/",
                 {"text": "Truckkort", "parent": goal.pk, "responsible": "Deltagaren"})
     sub = Goal.objects.get(parent=goal)
-    client.post(f"/planer/mal/{sub.pk}/uppnatt/", {"achieved": "1"})
+    client.post(f"/planer/mal/{sub.pk}/uppnatt/", {"achieved": "1", "version": "1"})
     assert Goal.objects.get(pk=sub.pk).achieved
-    client.post(f"/planer/mal/{goal.pk}/andra/", {"text": "Arbete i handeln", "achieved": "on"})
+    page = client.get(f"/planer/mal/{goal.pk}/andra/").content.decode()
+    assert 'type="hidden" name="version" value="1"' in page
+    client.post(f"/planer/mal/{goal.pk}/andra/",
+                {"text": "Arbete i handeln", "achieved": "on", "version": "1"})
     assert Goal.objects.get(pk=goal.pk).text == "Arbete i handeln"
+    page = client.get(f"/planer/{plan.pk}/uppfoljning/ny/").content.decode()
+    assert 'type="hidden" name="version" value="1"' in page
     response = client.post(f"/planer/{plan.pk}/uppfoljning/ny/",
-                           {"held_on": "2024-05-31", "note": "Bra."})
+                           {"held_on": "2024-05-31", "note": "Bra.", "version": "1"})
     assert response.status_code == 302
     assert PlanFollowup.objects.count() == 1
     assert ActionPlan.objects.get(pk=plan.pk).next_followup_on == D(2024, 8, 31)
@@ -132,3 +137,43 @@ def test_permissions(client, coach, unit, other_unit, plan):
     remittent = testing.make_user(Role.REMITTENT)
     client.force_login(remittent)
     assert client.get(f"/planer/{plan.pk}/andra/").status_code == 404
+
+
+def test_two_stale_goal_saves_are_refused_on_the_page(client, coach, unit, plan):
+    chef = testing.make_user(Role.ENHETSCHEF, unit, first_name="Eva", last_name="Chef")
+    goal = services.add_goal(plan, text="Arbete i butik", by=coach)
+    client.force_login(coach)
+    form = client.get(f"/planer/mal/{goal.pk}/andra/").content.decode()
+    assert 'type="hidden" name="version" value="1"' in form
+    section = render_to_string("plans/_enrolment_section.html",
+                               {"enrolment": plan.enrolment, "can_work": True})
+    assert 'name="version" value="1"' in section  # the one-click button carries it too
+    services.update_goal(goal, 1, text="Chefens mål", responsible="", due_on=None,
+                         achieved=False, by=chef)
+    # First stale save: the edit form, opened at version 1.
+    response = client.post(f"/planer/mal/{goal.pk}/andra/", {
+        "text": "Min text som inte får försvinna", "achieved": "on", "version": "1",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Målet har ändrats av Eva Chef" in html and "Ingenting har sparats." in html
+    assert "Min text som inte får försvinna" in html
+    # Second stale save: the one-click button on the enrolment page, rendered at version 1.
+    response = client.post(f"/planer/mal/{goal.pk}/uppnatt/", {"achieved": "1", "version": "1"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Målet har ändrats av Eva Chef" in page
+    assert "Målet är markerat som uppnått" not in page
+    current = Goal.objects.get(pk=goal.pk)
+    assert (current.text, current.achieved, current.version) == ("Chefens mål", False, 2)
+
+
+def test_stale_plan_followup_page_is_refused(client, coach, unit, plan):
+    chef = testing.make_user(Role.ENHETSCHEF, unit, first_name="Eva", last_name="Chef")
+    services.record_plan_followup(plan, D(2024, 5, 2), "Chefens uppföljning.", chef, 1)
+    client.force_login(coach)
+    response = client.post(f"/planer/{plan.pk}/uppfoljning/ny/",
+                           {"held_on": "2024-05-02", "note": "Samma möte.", "version": "1"})
+    assert response.status_code == 200
+    assert "Planen har ändrats av Eva Chef" in response.content.decode()
+    assert PlanFollowup.objects.count() == 1
