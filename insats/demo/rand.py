@@ -12,6 +12,8 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
+from insats.core.dates import add_months  # noqa: F401  (the demo's calendar arithmetic)
+
 T = TypeVar("T")
 
 
@@ -37,19 +39,6 @@ class DemoRandom(random.Random):
     def lognormal_days(self, median_days: float, sigma: float = 0.65) -> int:
         """A duration whose median is `median_days` and whose tail is long, as enrolments are."""
         return max(1, round(self.lognormvariate(math.log(median_days), sigma)))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def weekdays(first: dt.date, last: dt.date) -> list[dt.date]:

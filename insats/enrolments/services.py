@@ -24,6 +24,7 @@ from insats.accounts.models import Role, User
 from insats.audit import services as audit
 from insats.codes.models import ClosureReason, FollowupStatus, IncomeSource
 from insats.core import access
+from insats.core.dates import add_months
 from insats.measures.models import Placement
 
 from .models import CaseNote, Enrolment, Followup, NeedCategory, Reopening, ThreePartyMeeting
@@ -38,14 +39,6 @@ STALE_MESSAGE = gettext_lazy(
     "Inskrivningen har ändrats av någon annan sedan du öppnade sidan. Ingenting har sparats. "
     "Ladda om sidan, se över ändringarna och gör om din ändring."
 )
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    day = min(date.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
 
 
 def _stale() -> ValidationError:

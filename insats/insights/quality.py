@@ -58,9 +58,9 @@ from django.utils.translation import gettext_lazy
 
 from insats.accounts.models import Role, User
 from insats.core import access
+from insats.core.dates import AddMonths
 from insats.enrolments.models import CaseNote, Enrolment, Followup, ThreePartyMeeting
 from insats.enrolments.services import FOLLOWUP_MONTHS, OTHER_REASON, latest_end_date_due
-from insats.kpi.queries import AddCalendarMonths
 from insats.measures.models import Attendance, Placement
 from insats.organisation.models import Unit
 from insats.plans.models import ActionPlan, PlanFollowup
@@ -91,13 +91,13 @@ def counted_enrolments(user: User | None) -> QuerySet[Enrolment]:
 def plan_missing(enrolments: QuerySet[Enrolment], today: dt.date) -> QuerySet[Enrolment]:
     """Enrolments that lasted past `plan_deadline` without a first plan date by then.
 
-    The deadline is the indicator's own (`AddCalendarMonths(start_date, 3)`, so 31 January →
+    The deadline is the indicator's own (`AddMonths(start_date, 3)`, so 31 January →
     30 April), and "a plan by then" is the indicator's `plan_date <= deadline`, so the list is
     what lowers plan_inom_3_man. Open enrolments are listed from the day after the deadline;
     closed ones when they ended after it (an enrolment closed within three months owed no plan).
     """
     return enrolments.annotate(
-        plan_deadline=AddCalendarMonths(F("start_date"), PLAN_INTERVAL_MONTHS),
+        plan_deadline=AddMonths(F("start_date"), PLAN_INTERVAL_MONTHS),
     ).filter(
         Q(end_date__isnull=True, plan_deadline__lt=today)
         | Q(end_date__isnull=False, end_date__gt=F("plan_deadline")),

@@ -32,7 +32,6 @@ from django.db import NotSupportedError, connections
 from django.db.models import (
     Case,
     CharField,
-    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -48,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber, Substr
 
+from insats.core.dates import AddMonths
 from insats.enrolments.models import Enrolment, Followup
 from insats.measures.models import Placement
 from insats.youth.models import YouthApplication
@@ -75,35 +75,6 @@ class Period:
 
 
 # --- Backend-specific expressions -------------------------------------------------------------
-
-
-class AddCalendarMonths(Func):
-    """date + n calendar months, clamped to the last day of the target month.
-
-    2023-11-30 + 3 months = 2024-02-29 and 2024-01-31 + 3 months = 2024-04-30. PostgreSQL's
-    interval arithmetic clamps by itself; SQLite's date(d, '+3 months') overflows into the next
-    month (2024-02-30 → 2024-03-01), so there the result is the smaller of that and the last day
-    of the target month (ISO dates compare correctly as text).
-    """
-
-    output_field = DateField()
-
-    def __init__(self, expression, months: int):
-        self.months = int(months)
-        super().__init__(expression)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"AddCalendarMonths is not implemented for {connection.vendor}")
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(({sql}) + INTERVAL '{self.months} months' AS date)", params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        plain = f"DATE({sql}, '+{self.months} months')"
-        month_end = f"DATE({sql}, 'start of month', '+{self.months + 1} months', '-1 day')"
-        return f"MIN({plain}, {month_end})", (*params, *params)
 
 
 class DaysBetween(Func):
@@ -322,7 +293,7 @@ def _measured_column(code: str) -> dict[str, Any]:
             default=Value(0), output_field=IntegerField(),
         )}
     if code == "plan_inom_3_man":
-        deadline = AddCalendarMonths(F("start_date"), 3)
+        deadline = AddMonths(F("start_date"), 3)
         return {"met": Case(
             When(plan_date__lte=deadline, then=Value(1)), default=Value(0),
             output_field=IntegerField(),

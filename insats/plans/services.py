@@ -22,9 +22,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from insats.accounts.models import User
+from insats.core.dates import AddMonths, add_months
 from insats.enrolments.models import Enrolment
 
-from .dates import AddMonths, add_months
 from .models import ActionPlan, Goal, PlanFollowup
 
 PLAN_INTERVAL_MONTHS = 3

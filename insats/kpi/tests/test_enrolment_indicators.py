@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 
 from insats.codes.models import ReferralSource
 from insats.core import testing
+from insats.core.dates import AddMonths
 from insats.enrolments.models import Enrolment
-from insats.kpi import definitions, queries, services
+from insats.kpi import definitions, services
 from insats.kpi.tests.factories import d, make_followup
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def groups(result):
 def test_three_calendar_months_clamp_to_month_end(start, deadline):
     enrolment = testing.make_enrolment(start_date=d(start))
     annotated = Enrolment.objects.annotate(
-        deadline=queries.AddCalendarMonths("start_date", 3)
+        deadline=AddMonths("start_date", 3)
     ).get(pk=enrolment.pk)
     assert annotated.deadline == d(deadline)
 

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from insats.core import testing
+from insats.core.dates import AddMonths, add_months
 from insats.enrolments.models import Enrolment
-from insats.plans.dates import AddMonths, add_months
 from insats.plans.services import first_plan_deadline, next_followup_deadline
 
 D = dt.date
