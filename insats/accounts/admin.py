@@ -3,10 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from rest_framework.authtoken.admin import TokenAdmin  # noqa: F401 - registers TokenProxy
 from rest_framework.authtoken.models import TokenProxy
 
+from insats.core.admin import ReadOnlyAdmin
+
 from .models import SignInEvent, Tag, User
 
 # DRF's token admin would let an administrator read or create any user's API token and act as
-# that user. Tokens are made with `insats drf_create_token` on the server instead.
+# that user. Tokens are made with `insats api_token` on the server instead.
 admin.site.unregister(TokenProxy)
 
 
@@ -50,7 +52,7 @@ admin.site.register(Tag)
 
 
 @admin.register(SignInEvent)
-class SignInEventAdmin(admin.ModelAdmin):
+class SignInEventAdmin(ReadOnlyAdmin):
     """Inloggningsloggen, read only (the database refuses changes too: audit/0003)."""
 
     list_display = ("at", "kind", "username", "ip", "method")
@@ -58,12 +60,3 @@ class SignInEventAdmin(admin.ModelAdmin):
     search_fields = ("username", "ip")
     date_hierarchy = "at"
     readonly_fields = ("at", "kind", "username", "user", "ip", "method", "user_agent")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

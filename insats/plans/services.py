@@ -120,15 +120,21 @@ def _followup_base(plan: ActionPlan, established_on: dt.date) -> dt.date:
     return max(last, established_on) if last else established_on
 
 
+def _who_and_when(model, pk: int) -> dict[str, str]:
+    """Who last saved the row and when, for a "changed since you opened it" message."""
+    current = model.objects.select_related("updated_by").get(pk=pk)
+    return {
+        "user": str(current.updated_by) if current.updated_by else _("någon annan"),
+        "time": formats.date_format(timezone.localtime(current.updated_at), "Y-m-d H:i"),
+    }
+
+
 def conflict_message(plan_pk: int) -> str:
     """The message shown when someone else saved the plan after it was opened."""
-    current = ActionPlan.objects.select_related("updated_by").get(pk=plan_pk)
-    when = formats.date_format(timezone.localtime(current.updated_at), "Y-m-d H:i")
-    who = str(current.updated_by) if current.updated_by else _("någon annan")
     return _(
         "Planen har ändrats av %(user)s %(time)s sedan du öppnade den. "
         "Ladda om sidan och gör om ändringen."
-    ) % {"user": who, "time": when}
+    ) % _who_and_when(ActionPlan, plan_pk)
 
 
 @transaction.atomic
@@ -170,13 +176,10 @@ def update_plan(
 
 def goal_conflict_message(goal_pk: int) -> str:
     """The message shown when someone else saved the goal after it was opened."""
-    current = Goal.objects.select_related("updated_by").get(pk=goal_pk)
-    when = formats.date_format(timezone.localtime(current.updated_at), "Y-m-d H:i")
-    who = str(current.updated_by) if current.updated_by else _("någon annan")
     return _(
         "Målet har ändrats av %(user)s %(time)s sedan du öppnade det. Ingenting har sparats. "
         "Ladda om sidan och gör om ändringen."
-    ) % {"user": who, "time": when}
+    ) % _who_and_when(Goal, goal_pk)
 
 
 def _save_goal(goal: Goal, expected_version: int | None, by: User, **changes) -> Goal:

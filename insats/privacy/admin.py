@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from insats.core.admin import ReadOnlyAdmin
+
 from .models import RetentionRule, RetentionRun
 
 
@@ -12,15 +14,6 @@ class RetentionRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "today", "dry_run", "run_by")
     readonly_fields = ("started_at", "today", "dry_run", "run_by", "report")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -20,6 +20,7 @@ def _measure(code, name, **kw):
 
 @pytest.fixture
 def board(unit):
+    """The board whose administration holds `unit` (the report counts the board's units)."""
     board = Board.objects.create(municipality=Municipality.default(), name="Arbetsmarknadsnämnden")
     unit.administration = Administration.objects.create(board=board, name="AMF")
     unit.save(update_fields=["administration"])

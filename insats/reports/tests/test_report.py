@@ -10,18 +10,7 @@ from openpyxl import load_workbook
 
 from insats.core import testing
 from insats.goals import services as goal_services
-from insats.organisation.models import Administration, Board, Municipality
 from insats.reports import render, services
-
-
-@pytest.fixture
-def board(unit):
-    """The board whose administration holds `unit` (the report counts the board's units)."""
-    board = Board.objects.create(municipality=Municipality.default(), name="Arbetsmarknadsnämnden")
-    unit.administration = Administration.objects.create(board=board, name="AMF")
-    unit.save(update_fields=["administration"])
-    goal_services.create_example_goals(board, [2024])
-    return board
 
 
 @pytest.fixture
