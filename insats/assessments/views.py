@@ -68,7 +68,8 @@ def perform(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A completed kartläggning: the result and every answer."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related("enrolment__person", "instrument", "performed_by")
+        Assessment.objects.select_related("enrolment__person", "enrolment__referral",
+                                          "instrument", "performed_by")
         .filter(enrolment__in=access.visible_enrolments(request.user)),
         pk=pk,
     )
@@ -76,6 +77,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     answers = assessment.answers.select_related("question", "option").order_by(
         "question__order", "question__pk"
     )
-    return render(
-        request, "assessments/detail.html", {"assessment": assessment, "answers": answers}
-    )
+    return render(request, "assessments/detail.html", {
+        "assessment": assessment, "answers": answers,
+        "person": _person_shown(request.user, assessment.enrolment),
+        "opens_enrolments": request.user.role in access.UNIT_ROLES,
+    })
+
+
+def _person_shown(user, enrolment):
+    """The enrolment's person as `user` may see them: unit staff see the person record; a
+    referrer only the person as they entered them in their referral (`referral_person`)."""
+    if enrolment.referral_id is not None and not access.sees_person_records(user):
+        return access.referral_person(user, enrolment.referral)
+    return enrolment.person

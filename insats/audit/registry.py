@@ -114,6 +114,8 @@ ROUTES: dict[str, Route] = {
     "audit:person": P,
     "audit:user": N("Vad en medarbetare har öppnat: personal, med person-id."),
     "privacy:extract": P,
+    "privacy:grants": Route(True, "Vilka som har behörighet till vilka personer med skyddad "
+                                  "identitet (person-id); listan loggas per person."),
     # --- REST API -------------------------------------------------------------------------
     "api:person-list": P,
     "api:person-detail": P,

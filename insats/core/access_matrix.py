@@ -167,6 +167,9 @@ MATRIX: tuple[Route, ...] = (
     R("privacy:extract", "page", None, "403 403 ok 403 403 ok", methods=GET_POST,
       note="Registerutdrag: enhetschefen för personer inskrivna vid enheten, administratören "
            "med angivet skäl; utdraget loggas."),
+    R("privacy:grants", "page", None, "403 403 403 403 403 ok", methods=GET_POST,
+      note="Behörighet till skyddad identitet per person: bara administratören ger och tar "
+           "bort (med skäl, loggas); namn visas bara för den som får se skyddad identitet."),
     # --- Goals and the board's report (aggregates, no personal data) -------------------------
     R("goals:overview", "page", None, "ok ok ok 403 ok ok",
       note="Mål och måluppfyllelse för nämnder i den egna kommunen."),

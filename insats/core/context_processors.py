@@ -23,6 +23,7 @@ NAVIGATION = [
      (Role.ENHETSCHEF, Role.CONTROLLER, Role.ADMIN)),
     ("audit:index", gettext_noop("Logguppföljning"), (Role.ENHETSCHEF, Role.ADMIN)),
     ("privacy:extract", gettext_noop("Registerutdrag"), (Role.ENHETSCHEF, Role.ADMIN)),
+    ("privacy:grants", gettext_noop("Skyddad identitet"), (Role.ADMIN,)),
     ("insights:dashboard", gettext_noop("Statistik"),
      (Role.ENHETSCHEF, Role.CONTROLLER, Role.ADMIN)),
     ("insights:cost", gettext_noop("Kostnader"), (Role.ENHETSCHEF, Role.CONTROLLER, Role.ADMIN)),

@@ -50,6 +50,17 @@ FIXED_LENGTH_DAYS = {
 BATCH = 2000
 
 
+def as_entered(person: Person) -> dict:
+    """The person as the sender entered them on the referral (`Referral.referred_*`), as the
+    referral service keeps it: the demo's senders typed the person's details correctly."""
+    return {
+        "referred_personnummer": person.personnummer,
+        "referred_first_name": person.first_name,
+        "referred_last_name": person.last_name,
+        "referred_birth_date": person.birth_date,
+    }
+
+
 def aware(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
@@ -183,6 +194,7 @@ class CaseWriter:
             suggested = rng.pick([c for c in self.staff.coaches[spec.unit] if c != spec.coach])
             override = rng.pick(data.OVERRIDE_REASONS)
         return Referral(
+            **as_entered(person),
             unit=self.units[spec.unit],
             person=person,
             sender=self._sender(spec.source, main),
@@ -211,6 +223,7 @@ class CaseWriter:
             status = Referral.Status.REJECTED if position == 7 else Referral.Status.SENT
         received = self.today - dt.timedelta(days=rng.randint(1, 12) if position < 7 else 40)
         return Referral(
+            **as_entered(person),
             unit=self.units[unit],
             person=person,
             sender=self.staff.remittents[source],

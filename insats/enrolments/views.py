@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from insats.accounts.models import Role, User
 from insats.audit import services as audit
+from insats.codes.models import FollowupStatus
 from insats.core import access
 from insats.core.security.params import id_param
 from insats.persons.forms import add_service_errors
@@ -97,6 +98,29 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reopenings(enrolment: Enrolment) -> list:
+    """The enrolment's reopenings, each with `removed`: the follow-ups the reopening took off
+    the enrolment (its snapshot), as "3 mån – Arbete (2024-05-02)"-ready rows."""
+    reopenings = list(
+        enrolment.reopenings.select_related("reopened_by", "previous_closure_reason")
+    )
+    codes = {str(item.get("status") or "") for r in reopenings for item in r.removed_followups
+             if isinstance(item, dict)}
+    labels = dict(FollowupStatus.objects.filter(code__in=codes).values_list("code", "label_sv"))
+    for reopening in reopenings:
+        reopening.removed = [
+            {
+                "months": item.get("months_after"),
+                # A code no longer in the list is shown as the code itself.
+                "status": labels.get(str(item.get("status") or ""), item.get("status") or "–"),
+                "date": item.get("followup_date") or "",
+            }
+            for item in reopening.removed_followups
+            if isinstance(item, dict)
+        ]
+    return reopenings
+
+
 def _detail_context(request: HttpRequest, enrolment: Enrolment, **forms) -> dict:
     user = request.user
     can_work = access.can_work_on_enrolment(user, enrolment)
@@ -108,7 +132,7 @@ def _detail_context(request: HttpRequest, enrolment: Enrolment, **forms) -> dict
         and access.can_reopen_enrolment(user, enrolment),
         "meetings": enrolment.meetings.select_related("created_by"),
         "notes": enrolment.notes.select_related("author"),
-        "reopenings": enrolment.reopenings.select_related("reopened_by", "previous_closure_reason"),
+        "reopenings": _reopenings(enrolment),
         "followups": services.followup_slots(enrolment),
         "note_form": forms.get("note_form") or NoteForm(),
         "meeting_form": forms.get("meeting_form") or MeetingForm(),

@@ -35,9 +35,20 @@ def _visible_placements(request: HttpRequest):
     return Placement.objects.filter(enrolment__in=access.visible_enrolments(request.user))
 
 
+def _person_shown(user, enrolment):
+    """The enrolment's person as `user` may see them: unit staff see the person record; a
+    referrer only the person as they entered them in their referral (`referral_person`)."""
+    if enrolment.referral_id is not None and not access.sees_person_records(user):
+        return access.referral_person(user, enrolment.referral)
+    return enrolment.person
+
+
 def _placement(request: HttpRequest, pk: int, *, work: bool) -> Placement:
     placement = get_object_or_404(
-        _visible_placements(request).select_related("enrolment__person", "measure"), pk=pk
+        _visible_placements(request).select_related(
+            "enrolment__person", "enrolment__referral", "measure"
+        ),
+        pk=pk,
     )
     if work and not access.can_work_on_enrolment(request.user, placement.enrolment):
         raise PermissionDenied
@@ -84,15 +95,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     placements = None
     if access.sees_personal_data(request.user):
-        placements = (
+        placements = list(
             _visible_placements(request).filter(measure=measure).active_on(today)
-            .select_related("enrolment__person").with_total_hours()
+            .select_related("enrolment__person", "enrolment__referral").with_total_hours()
             .order_by("enrolment__person__last_name", "enrolment__person__first_name", "pk")
         )
         audit.log_many(request, audit.Action.READ, placements)
+        for placement in placements:
+            placement.person_shown = _person_shown(request.user, placement.enrolment)
     return render(request, "measures/detail.html", {
         "measure": measure, "placements": placements, "today": today,
         "grid_week": _iso_week(today),
+        "opens_enrolments": request.user.role in access.UNIT_ROLES,
     })
 
 
@@ -147,7 +161,9 @@ def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
             audit.log_access(request, audit.Action.UPDATE, obj=placement)
             messages.success(request, _("Placeringen är avslutad."))
             return redirect(_enrolment_url(placement.enrolment_id))
-    return render(request, "measures/placement_end.html", {"form": form, "placement": placement})
+    return render(request, "measures/placement_end.html", {
+        "form": form, "placement": placement, "person": placement.enrolment.person,
+    })
 
 
 # --- Attendance -----------------------------------------------------------------------------
@@ -182,7 +198,8 @@ def placement_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     total = services.total_hours(placement)
     return render(request, "measures/placement_attendance.html", {
         "placement": placement, "rows": rows, "form": form, "can_work": can_work,
-        "total": total,
+        "total": total, "person": _person_shown(request.user, placement.enrolment),
+        "opens_enrolments": request.user.role in access.UNIT_ROLES,
     })
 
 
@@ -224,7 +241,7 @@ def _grid_rows(request, measure, monday, posted=None, errors=None):
     placements = list(
         _visible_placements(request).filter(measure=measure, start_date__lte=days[-1])
         .exclude(end_date__lt=monday)
-        .select_related("enrolment__person")
+        .select_related("enrolment__person", "enrolment__referral")
         .order_by("enrolment__person__last_name", "enrolment__person__first_name", "pk")
     )
     audit.log_many(request, audit.Action.READ, placements)
@@ -258,7 +275,7 @@ def _grid_rows(request, measure, monday, posted=None, errors=None):
                 "reason_label": dict(Attendance.AbsenceReason.choices).get(reason, ""),
             })
         rows.append({
-            "placement": placement, "person": placement.enrolment.person,
+            "placement": placement, "person": _person_shown(request.user, placement.enrolment),
             "editable": workable[placement.enrolment_id], "cells": cells,
         })
     return days, rows

@@ -6,4 +6,5 @@ app_name = "privacy"
 
 urlpatterns = [
     path("registerutdrag/", views.extract_view, name="extract"),
+    path("skyddad-identitet/", views.grants_view, name="grants"),
 ]

@@ -81,6 +81,7 @@ PROBES: dict[str, Probe] = {
     "audit:person": Probe("enhetschef", query="person={person}"),
     "privacy:extract": Probe("enhetschef", method="POST",
                              data={"person": "{person}", "format": "json", "reason": ""}),
+    "privacy:grants": Probe("admin"),
     "insights:drilldown": Probe("enhetschef", kwargs={"code": "deltagare"}, query="year=2024"),
     "insights:data_quality": Probe("enhetschef"),
     "insights:data_quality_rule": Probe("enhetschef", kwargs={"code": "ingen_aktivitet"}),
@@ -151,6 +152,14 @@ def _world():
                                    end_date=dt.date(2023, 6, 30), closure_reason=reason)
     world.objects["closed_enrolment"] = {"A": other}
     world.closure_reason = reason
+    # A grant to the protected person for a second samordnare of unit A (the grants page lists
+    # it; not a coach, who would change the allocation suggestion).
+    from insats.accounts.models import ProtectedIdentityGrant, Role
+
+    ProtectedIdentityGrant.objects.create(
+        user=testing.make_user(Role.SAMORDNARE, world.units["A"], username="samordnare-a2"),
+        person=world.protected_person, reason="Ansvarig konsulent",
+    )
     assert closed.end_date is None
     return world
 

@@ -119,3 +119,30 @@ def test_register_extract_shows_the_removed_followups(reopened, enhetschef):
         {"months_after": 12, "status": "FORSORJNINGSSTOD", "followup_date": "2023-06-01"},
     ]
     assert b'"removed_followups"' in as_json(data)
+
+
+def test_the_enrolment_page_lists_the_followups_removed_at_each_reopening(
+        client, reopened, enhetschef):
+    # A snapshot from elsewhere (an import) may hold a status no longer in the code list and a
+    # follow-up without a date: shown as the code, without a date.
+    Reopening.objects.create(
+        enrolment=reopened, reopened_by=enhetschef, reason="Andra gången",
+        previous_end_date=dt.date(2023, 8, 1),
+        previous_closure_reason=ClosureReason.objects.get(code="AVBROTT"),
+        removed_followups=[{"months_after": 6, "status": "GAMMAL_KOD", "followup_date": None}],
+    )
+    Reopening.objects.create(
+        enrolment=reopened, reopened_by=enhetschef, reason="Tredje gången",
+        previous_end_date=dt.date(2023, 9, 1),
+        previous_closure_reason=ClosureReason.objects.get(code="AVBROTT"),
+    )
+    client.force_login(enhetschef)
+    html = client.get(f"/inskrivningar/{reopened.pk}/").content.decode()
+    first, second, third = (html.index(t) for t in (
+        "Avslutad för tidigt", "Andra gången", "Tredje gången"))
+    listed = ("Borttagna efteruppföljningar: 3 mån – I arbete (2022-09-05), "
+              "12 mån – Har försörjningsstöd (2023-06-01)")
+    assert first < html.index(listed) < second
+    assert second < html.index("Borttagna efteruppföljningar: 6 mån – GAMMAL_KOD</li>") < third
+    # A reopening that removed nothing lists nothing.
+    assert html.count("Borttagna efteruppföljningar") == 2
