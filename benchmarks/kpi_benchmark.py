@@ -402,12 +402,13 @@ def generate(folder: Path, persons: int, enrolments: int, attendance: int, youth
             birth = dt.date(year - rng.randint(15, 18), 1, 1) + dt.timedelta(rng.randrange(365))
             wage = f"{rng.randrange(300_000, 1_500_000) / 100:.2f}"
             yield (pk, f"Y{pk:07d}", birth, rng.choice("KM") if rng.random() > 0.01 else "X",
-                   season, youth_status(), f"{rng.randint(8, 11)}", "Kommunen", "90.00", wage)
+                   season, youth_status(), f"{rng.randint(8, 11)}", "Kommunen", "90.00", wage,
+                   1)
 
     out.write(
         Table(YouthApplication, ["id", "external_id", "birth_date", "gender", "season",
                                  "status_id", "school_year", "administration", "hours",
-                                 "wage_cost_sek"]),
+                                 "wage_cost_sek", "municipality_id"]),
         youth_rows(),
     )
     return out

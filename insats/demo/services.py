@@ -37,6 +37,7 @@ from insats.youth.models import YouthApplication
 from . import data, structure
 from .bulk import insert_rows
 from .casework import CaseWriter, aware, historic_timestamps
+from .goals import fill_current_year as fill_current_year_goals
 from .rand import DemoRandom
 from .timeline import Planner
 from .youth import build_applications
@@ -209,13 +210,15 @@ def create_demo(
     writer.write_referrals(plan.enrolments, plan.persons, plan.waiting)
     enrolments = writer.write_enrolments(plan.enrolments, plan.persons)
     writer.write_casework(plan.enrolments, enrolments, plan.persons)
-    insert_rows(YouthApplication, build_applications(rng, today, scale))
+    insert_rows(YouthApplication, build_applications(rng, today, scale, municipality.pk))
     # Participant voice: surveys offered at the most recent closures and partly answered,
     # through the surveys app's own services so that anonymity holds as in real use.
     create_demo_responses(seed, limit=SURVEYED_CLOSURES)
     # Mål och måluppfyllelse: the board's example goals with targets 2024–2026.
-    create_example_goals(Board.objects.get(municipality=municipality, name=data.BOARD_NAME),
-                         range(2024, 2027))
+    board = Board.objects.get(municipality=municipality, name=data.BOARD_NAME)
+    create_example_goals(board, range(2024, 2027))
+    # The current year's forecasts and analyses, from the demo's own outcomes so far.
+    fill_current_year_goals(board, today)
     return DemoResult(
         accounts=demo_accounts(staff.existing),
         counts=table_counts(),

@@ -28,16 +28,20 @@ def seasons(today: dt.date) -> list[tuple[int, str, int]]:
     return result
 
 
-def build_applications(rng: DemoRandom, today: dt.date, scale: float) -> list[dict]:
-    """Application rows (dicts for insert_rows), season by season."""
+def build_applications(
+    rng: DemoRandom, today: dt.date, scale: float, municipality_id: int
+) -> list[dict]:
+    """Application rows (dicts for insert_rows) to the demo municipality, season by season."""
     rows = []
     for year, kind, base in seasons(today):
         for _ in range(max(1, round(base * scale))):
-            rows.append(_application(rng, len(rows) + 1, year, kind))
+            rows.append(_application(rng, len(rows) + 1, year, kind, municipality_id))
     return rows
 
 
-def _application(rng: DemoRandom, number: int, year: int, kind: str) -> dict:
+def _application(
+    rng: DemoRandom, number: int, year: int, kind: str, municipality_id: int
+) -> dict:
     school_year = rng.weighted(data.YOUTH_SCHOOL_YEARS)
     birth = dt.date(year - BIRTH_YEAR_OFFSET[school_year], 1, 1) + dt.timedelta(
         days=rng.randint(0, 364)
@@ -54,6 +58,7 @@ def _application(rng: DemoRandom, number: int, year: int, kind: str) -> dict:
         ).quantize(Decimal("0.01"))
     return {
         "external_id": f"DEMO-F{year}{kind[0]}{number:06d}",
+        "municipality_id": municipality_id,
         "birth_date": birth,
         "gender": rng.weighted({"K": 50, "M": 48, "X": 2}),
         "season": f"{year}-{kind}",

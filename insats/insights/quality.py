@@ -16,11 +16,17 @@ Rules (all evaluated on `today`):
   trepartssamtal, plan established or followed up, or placement started after the day 60 days
   ago, and started on or before that day. Activity 59 days ago is recent enough; 60 is not;
 - `ovrigt_utan_kommentar` – closures with the reason Övrigt (OVRIGT) and no closure comment
-  (empty or only whitespace), which the reason's definition requires.
+  (empty or only whitespace), which the reason's definition requires;
+- `enhet_utan_namnd` – units that belong to no board (`insats.kpi.scope.units_outside_boards`:
+  no administration, as after `insats import_data`, or another municipality's), so that no
+  board's report or goal outcomes count their enrolments; only units holding counted
+  enrolments, since a unit without any makes no figure wrong. Counted per unit (1 each) and
+  listed per unit, with its enrolments and, for an administrator, the unit's admin page to fix.
 
-Counts are aggregates (no personal data) and cover the user's municipality. Lists show persons
-and come only from `insats.core.access.visible_enrolments(user)`. Each row links to the page where
-it is fixed.
+Counts are aggregates (no personal data) and cover the user's municipality. Lists of enrolments
+show persons and come only from `insats.core.access.visible_enrolments(user)`; a rule that lists
+units (`Rule.lists_units`) shows no personal data and lists over what the counts cover
+(`listed_enrolments`). Each row links to the page where it is fixed.
 
 The nightly check (`insats data_quality --record`) stores every rule's count per unit as a
 `DataQualityRun`; the page shows the latest finished run and the change per rule since then.
@@ -42,6 +48,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -54,13 +61,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from insats.accounts.models import Role, User
 from insats.core import access
 from insats.core.dates import AddMonths
 from insats.enrolments.models import CaseNote, Enrolment, Followup, ThreePartyMeeting
 from insats.enrolments.services import FOLLOWUP_MONTHS, OTHER_REASON, latest_end_date_due
+from insats.kpi import scope as kpi_scope
 from insats.measures.models import Attendance, Placement
 from insats.organisation.models import Unit
 from insats.plans.models import ActionPlan, PlanFollowup
@@ -179,6 +187,24 @@ BLANK = r"^\s*$"
 def other_reason_without_note(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return enrolments.filter(end_date__isnull=False, closure_reason_id=OTHER_REASON).filter(
         closure_note__regex=BLANK
+    )
+
+
+def units_outside_boards(enrolments: QuerySet[Enrolment]) -> QuerySet[Unit]:
+    """The units no board counts that hold any of `enrolments`, annotated with `held`: how many
+    of them each holds (what no board's report counts)."""
+    held = (
+        Enrolment.objects.filter(pk__in=enrolments.values("pk"), unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        kpi_scope.units_outside_boards()
+        .filter(pk__in=enrolments.values("unit_id"))
+        .annotate(held=Subquery(held, output_field=IntegerField()))
+        .select_related("administration__board__municipality")
     )
 
 
@@ -304,6 +330,38 @@ def _other_reason_row(e: Enrolment, today: dt.date, user: User | None) -> dict:
     }
 
 
+def can_fix_units(user: User | None) -> bool:
+    """Who changes a unit's administration: an administrator in the Django admin."""
+    return bool(
+        user is not None and user.is_active and user.is_staff
+        and user.has_perm("organisation.change_unit")
+    )
+
+
+def _unit_row(u: Unit, today: dt.date, user: User | None) -> dict:
+    administration = u.administration
+    uncounted = ngettext(
+        "%(n)d inskrivning räknas inte i någon nämnds rapport eller måluppfyllelse.",
+        "%(n)d inskrivningar räknas inte i någon nämnds rapport eller måluppfyllelse.",
+        u.held,
+    ) % {"n": u.held}
+    if administration is None:
+        where = _("Hör inte till någon förvaltning.")
+    else:
+        where = _("Hör till förvaltningen %(administration)s under %(board)s i en annan kommun "
+                  "(%(municipality)s).") % {
+            "administration": administration.name, "board": administration.board.name,
+            "municipality": administration.board.municipality.name,
+        }
+    facts = f"{where} {uncounted}"
+    if can_fix_units(user):
+        return {"facts": facts,
+                "fix_url": reverse("admin:organisation_unit_change", args=[u.pk]),
+                "fix_label": _("Koppla enheten till en förvaltning")}
+    return {"facts": facts, "fix_url": None,
+            "fix_label": _("En administratör kopplar enheten till en förvaltning")}
+
+
 # --- The registry ----------------------------------------------------------------------------
 
 
@@ -319,6 +377,9 @@ class Rule:
     # One list row's facts and fix link (the user decides e.g. whether reopening is offered).
     row: Callable[[object, dt.date, User | None], dict]
     counts_what: Promise = field(default=gettext_lazy("inskrivningar"))
+    # The rows are units, not enrolments: no personal data, listed for everyone who sees the
+    # counts, over the counted enrolments (see `listed_enrolments`).
+    lists_units: bool = False
 
 
 def _enrolment_rows(select):
@@ -391,6 +452,20 @@ RULES: dict[str, Rule] = {r.code: r for r in (
         .order_by("end_date", "pk"),
         _other_reason_row,
     ),
+    Rule(
+        "enhet_utan_namnd",
+        gettext_lazy("Enheter utan nämnd"),
+        gettext_lazy(
+            "Enheter som inte hör till någon förvaltning i kommunen, t.ex. enheter som skapats "
+            "vid import. Deras inskrivningar räknas i statistiken men inte i någon nämnds rapport "
+            "eller måluppfyllelse. En administratör kopplar enheten till en förvaltning."
+        ),
+        lambda qs, today: {u.code: 1 for u in units_outside_boards(qs).order_by("code")},
+        lambda qs, today: units_outside_boards(qs).order_by("name", "code"),
+        _unit_row,
+        gettext_lazy("enheter"),
+        lists_units=True,
+    ),
 )}
 
 
@@ -418,11 +493,17 @@ def units_table(summaries: list[RuleSummary]) -> list[str]:
     return sorted(units)
 
 
+def listed_enrolments(rule: Rule, user: User) -> QuerySet[Enrolment]:
+    """What `user`'s list of a rule is drawn from: the enrolments they may see, or for a rule
+    that lists units (no personal data) the enrolments the counts cover."""
+    return counted_enrolments(user) if rule.lists_units else access.visible_enrolments(user)
+
+
 def list_rows(
     rule: Rule, visible: QuerySet[Enrolment], today: dt.date, unit_code: str | None = None
 ) -> QuerySet:
-    """The rule's rows among the enrolments the user may see (`visible_enrolments(user)`),
-    optionally only one unit's."""
+    """The rule's rows among the enrolments the user may see (`visible_enrolments(user)`, or
+    `listed_enrolments`), optionally only one unit's."""
     if unit_code:
         visible = visible.filter(unit__code=unit_code)
     return rule.rows(visible, today)
@@ -436,7 +517,10 @@ def rule_url(code: str, unit_code: str | None = None) -> str:
 
 def describe(rule: Rule, obj, today: dt.date, user: User | None = None) -> dict:
     """One list row: the enrolment and person it concerns, what is wrong, and where to fix it
-    (for `user`: reopening a closed enrolment is offered only to whom access.py allows it)."""
+    (for `user`: reopening a closed enrolment is offered only to whom access.py allows it).
+    A row of a rule that lists units is the unit, what is wrong and where to fix it."""
+    if rule.lists_units:
+        return {"unit": obj, **rule.row(obj, today, user)}
     enrolment = obj.enrolment if isinstance(obj, Placement) else obj
     return {"enrolment": enrolment, "person": enrolment.person, **rule.row(obj, today, user)}
 

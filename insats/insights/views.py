@@ -261,12 +261,12 @@ def data_quality(request: HttpRequest) -> HttpResponse:
     shown = []
     for s in summaries:
         section = {"summary": s, "rows": [], "visible_count": 0}
-        if sees_persons:
-            rows = quality.list_rows(s.rule, access.visible_enrolments(user), today)
+        if sees_persons or s.rule.lists_units:
+            rows = quality.list_rows(s.rule, quality.listed_enrolments(s.rule, user), today)
             preview = list(rows[:QUALITY_PREVIEW])
             section["visible_count"] = rows.count()
             section["rows"] = [quality.describe(s.rule, obj, today, user) for obj in preview]
-            shown += [r["enrolment"] for r in section["rows"]]
+            shown += [r["enrolment"] for r in section["rows"] if "enrolment" in r]
         sections.append(section)
     if shown:
         audit.log_many(request, audit.Action.READ, list({e.pk: e for e in shown}.values()))
@@ -322,13 +322,14 @@ def data_quality_rule(request: HttpRequest, code: str) -> HttpResponse:
     sees_persons = access.sees_personal_data(user)
     unit = _quality_unit(request)
     page, rows = None, []
-    if sees_persons:
-        listed = quality.list_rows(rule, access.visible_enrolments(user), today,
+    if sees_persons or rule.lists_units:
+        listed = quality.list_rows(rule, quality.listed_enrolments(rule, user), today,
                                    unit.code if unit else None)
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("sida"))
         rows = [quality.describe(rule, obj, today, user) for obj in page.object_list]
-        audit.log_many(request, audit.Action.READ,
-                       list({r["enrolment"].pk: r["enrolment"] for r in rows}.values()))
+        audit.log_many(request, audit.Action.READ, list(
+            {r["enrolment"].pk: r["enrolment"] for r in rows if "enrolment" in r}.values()
+        ))
     return render(request, "insights/data_quality_rule.html", {
         "rule": rule,
         "today": today,

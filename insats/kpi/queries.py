@@ -18,8 +18,10 @@ or a non-empty frozenset of unit ids. When scoped, the row set's base queryset g
 parameterised `unit_id IN (...)` predicate (placements: their enrolment's unit) before anything
 is ranked, joined or grouped, so a person's "latest enrolment" is their latest in the scope. The
 unscoped SQL is exactly what it was without a scope. An empty scope is answered by the caller
-(`services`) without a query, since `IN ()` has no SQL. Summer-job applications have no unit or
-municipality and are never narrowed.
+(`services`) without a query, since `IN ()` has no SQL. Summer-job applications have a
+municipality but no unit: scoped, they are narrowed by one parameterised
+`municipality_id IN (SELECT municipality_id FROM unit WHERE id IN (...))` predicate to the
+applications of the scope's municipalities.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from django.db.models.functions import Cast, Coalesce, RowNumber, Substr
 from insats.core.dates import AddMonths
 from insats.enrolments.models import Enrolment, Followup
 from insats.measures.models import Placement
+from insats.organisation.models import Unit
 from insats.youth.models import YouthApplication
 
 from . import definitions
@@ -382,11 +385,24 @@ def cost_rows(period: Period, dimension: str | None, units: Units = None) -> Que
     return _row_set(placements, "pk", {"amt": F("cost_sek")}, group, dimension)
 
 
-def youth_rows(indicator: Indicator, period: Period, dimension: str | None) -> QuerySet:
+def in_municipalities_of(qs: QuerySet, units: Units) -> QuerySet:
+    """`qs` (rows with a `municipality`) narrowed to the municipalities of `units`, in one
+    subquery; unchanged for the whole database (None)."""
+    if units is None:
+        return qs
+    municipalities = Unit.objects.filter(pk__in=sorted(units)).values("municipality_id")
+    return qs.filter(municipality_id__in=municipalities)
+
+
+def youth_rows(
+    indicator: Indicator, period: Period, dimension: str | None, units: Units = None
+) -> QuerySet:
     """Applications whose season year lies within from.year … to.year, with the funnel flag.
 
-    Not narrowed by a scope: applications have no municipality or unit (see `scope`)."""
-    apps = YouthApplication.objects.annotate(season_year=season_year()).filter(
+    Scoped, only the applications of the municipalities the scope's units belong to: an
+    application has a municipality but no unit (see `scope`)."""
+    apps = in_municipalities_of(YouthApplication.objects.all(), units)
+    apps = apps.annotate(season_year=season_year()).filter(
         season_year__gte=f"{period.date_from.year:04d}",
         season_year__lte=f"{period.date_to.year:04d}",
     )
@@ -400,7 +416,7 @@ def row_set(
     indicator: Indicator, period: Period, dimension: str | None, units: Units = None
 ) -> QuerySet:
     if indicator.population is Population.YOUTH:
-        return youth_rows(indicator, period, dimension)
+        return youth_rows(indicator, period, dimension, units)
     return enrolment_rows(indicator.code, period, dimension, units)
 
 

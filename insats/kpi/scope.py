@@ -10,18 +10,23 @@ and cost per measure (`insats.insights.services.cost_summary`) take `unit_ids`:
 
 This module maps who is asking to those unit ids, so every page picks its scope the same way:
 the statistics pages use the user's municipality, the goal outcomes and the board report use the
-board's own units (Unit → Administration → Board).
+board's own units (Unit → Administration → Board). A unit outside every board
+(`units_outside_boards`, e.g. one an import created without an administration) is counted on the
+statistics pages but in no board's report; the report warns about them and data quality lists
+them (`insats.insights.quality`, rule `enhet_utan_namnd`).
 
-Summer-job applications (`YouthApplication`) carry no municipality or unit, so the summer-job
-figures (ferie_*) cannot be narrowed: with a non-empty scope they count every application in
-the database, which in a one-municipality installation is the municipality's own. An empty scope
-counts none of them either.
+Summer-job applications (`YouthApplication`) belong to a municipality but to no unit, so the
+summer-job figures (ferie_*) of a non-empty scope count the applications of the municipalities
+the scope's units belong to: the user's municipality on the statistics pages, the board's
+municipality in its report and goal outcomes. An empty scope counts none of them either.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
+
+from django.db.models import F, QuerySet
 
 from insats.accounts.models import User
 from insats.organisation.models import Board, Unit
@@ -60,6 +65,17 @@ def units_of_board(board: Board | int) -> frozenset[int]:
             municipality_id=Board.objects.filter(pk=board_id).values("municipality_id")[:1],
         ).values_list("pk", flat=True)
     )
+
+
+def units_outside_boards(municipality_id: int | None = None) -> QuerySet[Unit]:
+    """The units no board counts: `units_of_board` of every board leaves them out, so no board's
+    report or goal outcomes include their enrolments. A unit without an administration (e.g. one
+    created by `insats import_data`), or one under another municipality's board. Of one
+    municipality, or of every municipality for None; by name."""
+    units = Unit.objects.exclude(administration__board__municipality_id=F("municipality_id"))
+    if municipality_id is not None:
+        units = units.filter(municipality_id=municipality_id)
+    return units.order_by("name", "code")
 
 
 def units_for_user(user: User) -> frozenset[int]:

@@ -187,9 +187,9 @@ def compute(
 
     `unit_ids`: None counts the whole database; otherwise only the enrolments of those units
     (with their placements, costs and follow-ups), and nothing for an empty collection. The
-    summer-job figures (ferie_*) cannot be narrowed to units, because applications carry no
-    municipality or unit: with a non-empty scope they count every application (municipality-wide
-    in a one-municipality installation), with an empty scope none.
+    summer-job figures (ferie_*) count applications, which belong to a municipality but to no
+    unit: with a non-empty scope those of the municipalities of its units, with an empty scope
+    none.
 
     Raises ValidationError (keyed kpi / date_to / by) for an unknown indicator, a reversed period
     or a breakdown the indicator does not have.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from insats.goals import services as goal_services
 from insats.kpi import definitions as kpi_definitions
@@ -78,6 +78,8 @@ class BoardReport:
     cost: sections.CostSection | None = None
     surveys: list[sections.SurveyTable] = field(default_factory=list)
     definitions: list[sections.Definition] = field(default_factory=list)
+    # The warning that some of the municipality's units are counted by no board (None: all are).
+    uncounted_units: str | None = None
 
     @property
     def type_label(self) -> str:
@@ -183,6 +185,24 @@ def key_tables(
     return tables
 
 
+def uncounted_units_notice(board: Board) -> str | None:
+    """The warning for the board's report when units of the board's municipality belong to no
+    administration (förvaltning) of it, so that no board's report or goal outcomes count their
+    enrolments (`kpi.scope.units_outside_boards`); None when every unit belongs to a board."""
+    units = list(kpi_scope.units_outside_boards(board.municipality_id))
+    if not units:
+        return None
+    names = ", ".join(f"{unit.name} ({unit.code})" if unit.name != unit.code else unit.code
+                      for unit in units)
+    return ngettext(
+        "%(count)d enhet hör inte till någon förvaltning i kommunen och räknas inte i "
+        "nämndens rapport: %(units)s.",
+        "%(count)d enheter hör inte till någon förvaltning i kommunen och räknas inte i "
+        "nämndens rapport: %(units)s.",
+        len(units),
+    ) % {"count": len(units), "units": names}
+
+
 def build_report(
     board: Board, date_from: dt.date, date_to: dt.date, report_type: str,
     today: dt.date | None = None,
@@ -205,4 +225,5 @@ def build_report(
     report.cost = sections.cost_section(date_from, date_to, today, units)
     report.surveys = sections.survey_tables(date_from, date_to, units)
     report.definitions = sections.definitions(report.goal_sections, report.tables)
+    report.uncounted_units = uncounted_units_notice(board)
     return report

@@ -13,8 +13,20 @@ def new_external_id() -> str:
 
 
 class YouthApplication(models.Model):
-    """One application for a summer or autumn-break job; `status` is its final status."""
+    """One application for a summer or autumn-break job; `status` is its final status.
 
+    `municipality` is the municipality the application was made to. The interchange format has
+    no column for it: an import gives its new applications the municipality the import runs for
+    (`Municipality.default()`, as for the units it creates). The summer-job figures of a scope of
+    units count the applications of those units' municipalities (`insats.kpi.scope`).
+    """
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        related_name="youth_applications",
+    )
     external_id = models.CharField(
         _("extern id"), max_length=64, unique=True, default=new_external_id
     )

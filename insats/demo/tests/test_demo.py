@@ -14,6 +14,7 @@ from insats.demo.casework import count_weekdays
 from insats.demo.rand import add_months
 from insats.enrolments.models import CaseNote, Enrolment, Followup
 from insats.measures.models import Attendance, Measure, Placement
+from insats.organisation.models import Municipality, Unit
 from insats.persons import personnummer
 from insats.persons.models import Person
 from insats.plans.models import ActionPlan
@@ -282,6 +283,21 @@ def test_summer_jobs_funnel(db):
     assert 0.7 <= started.count() / valid <= 0.95
     for app in started.filter(season__endswith="SOMMAR"):
         assert 0 < app.hours <= 90 and app.wage_cost_sek > 0 and app.administration
+
+
+def test_summer_jobs_belong_to_the_demo_municipality(db, settings):
+    # Another municipality registered first: Municipality.default() would pick it, the demo
+    # uses the one with the configured code, and so do its applications.
+    other = Municipality.objects.create(code="9999", name="Annan kommun")
+    demo_municipality = Municipality.objects.create(
+        code=settings.INSATS_DEFAULT_MUNICIPALITY_CODE, name="Demokommunen"
+    )
+    services.create_demo(persons=N, seed=7, today=TODAY)
+    assert Unit.objects.filter(municipality=demo_municipality).count() == len(data.UNITS)
+    assert YouthApplication.objects.exists()
+    assert set(YouthApplication.objects.values_list("municipality", flat=True)) == {
+        demo_municipality.pk}
+    assert not other.youth_applications.exists()
 
 
 def test_command_if_empty_does_not_duplicate(db):

@@ -14,7 +14,7 @@ from insats.core import testing
 from insats.goals.models import BoardGoal, CouncilGoal, GoalIndicator, IndicatorYear
 from insats.insights import dashboard, services
 from insats.kpi.dashboard import key_figures_panel
-from insats.kpi.tests.factories import make_two_municipalities
+from insats.kpi.tests.factories import make_application, make_two_municipalities
 from insats.measures.models import Attendance, Placement
 
 D = dt.date
@@ -72,6 +72,22 @@ def test_dashboard_of_municipality_b_and_of_a_user_without_municipality(client, 
     assert _panel(nothing, "deltagare")["total"]["value"] == 0
     assert _panel(nothing, "andel_arbete_studier")["total"]["value"] is None
     assert _panel(nothing, "ferie_sokande")["total"]["value"] == 0
+
+
+def test_dashboard_counts_the_municipalitys_own_summer_jobs(client, world):
+    # A: 2 applications in 2024 (1 started), B: 3 (2 started) and one of 2023.
+    for status, municipality in (("BORJAT", "muni_a"), ("ANSOKT", "muni_a"),
+                                 ("BORJAT", "muni_b"), ("GENOMFORT", "muni_b"),
+                                 ("OGILTIG", "muni_b")):
+        make_application("2024-SOMMAR", status, municipality=world[municipality])
+    make_application("2023-SOMMAR", "BORJAT", municipality=world["muni_b"])
+    data_a = _dashboard(client, world["controller_a"])
+    assert _panel(data_a, "ferie_sokande")["total"]["value"] == 2
+    assert _panel(data_a, "ferie_borjat")["total"]["value"] == 1
+    data_b = _dashboard(client, world["controller_b"])
+    assert _panel(data_b, "ferie_sokande")["total"]["value"] == 3
+    assert _panel(data_b, "ferie_borjat")["total"]["value"] == 2
+    assert _panel(_dashboard(client, world["homeless"]), "ferie_sokande")["total"]["value"] == 0
 
 
 def test_enhetschef_sees_the_municipality_not_only_the_unit(client, world):

@@ -944,14 +944,23 @@ def _write_followups(files: Folder, state: DbState, plan: Plan) -> None:
 
 
 def _write_youth(files: Folder, state: DbState, plan: Plan) -> None:
+    """New applications belong to the municipality the import runs for, the one its new units
+    get (`Municipality.default()`): the format has no municipality column for applications. A
+    changed application keeps its municipality; only the file's columns are updated."""
     new, changed, _unchanged = plan.youth
 
     def fields(key: str) -> dict:
         return dict(zip(YOUTH_FIELDS, _youth_values(files.youth[key]), strict=True))
 
-    YouthApplication.objects.bulk_create(
-        (YouthApplication(external_id=key, **fields(key)) for key in new), batch_size=BATCH_SIZE
-    )
+    if new:
+        municipality = Municipality.default()
+        YouthApplication.objects.bulk_create(
+            (
+                YouthApplication(external_id=key, municipality=municipality, **fields(key))
+                for key in new
+            ),
+            batch_size=BATCH_SIZE,
+        )
     if changed:
         YouthApplication.objects.bulk_update(
             [YouthApplication(pk=state.youth[key][0], **fields(key)) for key in changed],

@@ -81,6 +81,36 @@ def test_import_creates_units_and_measures(tmp_path):
     assert YouthApplication.objects.get().wage_cost_sek == Decimal("9600.50")
 
 
+def test_new_applications_belong_to_the_municipality_of_the_imports_units(tmp_path):
+    """The format has no municipality for applications: an import gives its new ones the
+    municipality it gives its new units (Municipality.default()); an update keeps the
+    application's municipality, and the export has no municipality column."""
+    default = Municipality.default()
+    other = Municipality.objects.create(code="9999", name="Annan kommun")
+    youth = (
+        "application_id,birth_date,gender,season,status,school_year,administration,hours,"
+        "wage_cost_sek\n"
+        "Y1,2008-05-01,K,2024-SOMMAR,GENOMFORT,GY1,,80,9600.50\n"
+        "Y2,2008-06-01,M,2024-SOMMAR,ANSOKT,GY1,,,\n"
+    )
+    files = {**VALID, "youth_applications.csv": youth}
+    assert import_folder(write_folder(tmp_path / "in", files)).ok
+    assert Unit.objects.get(code="AME").municipality == default
+    assert dict(YouthApplication.objects.values_list("external_id", "municipality")) == {
+        "Y1": default.pk, "Y2": default.pk}
+    # Y2 moved to the other municipality in Insats; a changed row in the next import keeps it.
+    YouthApplication.objects.filter(external_id="Y2").update(municipality=other)
+    changed = youth.replace("2024-SOMMAR,ANSOKT", "2024-SOMMAR,BORJAT")
+    again = {**files, "youth_applications.csv": changed}
+    result = import_folder(write_folder(tmp_path / "again", again))
+    assert result.ok and result.changes["youth_applications.csv"].updated == 1
+    y2 = YouthApplication.objects.get(external_id="Y2")
+    assert (y2.status_id, y2.municipality) == ("BORJAT", other)
+    export_folder(tmp_path / "out")
+    header, _rows = read_rows(tmp_path / "out" / "youth_applications.csv")
+    assert "municipality" not in ",".join(header)
+
+
 def _snapshot() -> dict:
     return {
         "persons": list(Person.objects.order_by("pk").values()),

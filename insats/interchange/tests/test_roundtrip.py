@@ -30,6 +30,7 @@ from insats.interchange.services import validation as v
 from insats.interchange.services.importer import format_decimal
 from insats.interchange.tests.helpers import delete_everything, read_rows
 from insats.measures.models import Attendance
+from insats.organisation.models import Municipality
 from insats.persons.models import Person
 from insats.youth.models import YouthApplication
 
@@ -82,6 +83,7 @@ def test_export_import_export_is_identical(tmp_path, unit):
     closed.followups.create(months_after=12, status_id="ARBETE", followup_date=dt.date(2025, 9, 1))
     YouthApplication.objects.create(
         external_id="Y1",
+        municipality=Municipality.default(),
         birth_date=dt.date(2008, 3, 3),
         gender="K",
         season="2024-SOMMAR",

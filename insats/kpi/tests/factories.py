@@ -18,10 +18,19 @@ def make_followup(enrolment: Enrolment, months_after: int, status: str) -> Follo
 
 
 def make_application(
-    season: str, status: str, gender: str = "K", birth_date: str = "2005-03-01"
+    season: str,
+    status: str,
+    gender: str = "K",
+    birth_date: str = "2005-03-01",
+    municipality: Municipality | None = None,
 ) -> YouthApplication:
+    """An application to `municipality` (the default municipality when not given)."""
     return YouthApplication.objects.create(
-        season=season, status_id=status, gender=gender, birth_date=d(birth_date)
+        season=season,
+        status_id=status,
+        gender=gender,
+        birth_date=d(birth_date),
+        municipality=municipality or Municipality.default(),
     )
 
 

@@ -167,13 +167,81 @@ def test_empty_scope_counts_nothing_like_a_unit_without_enrolments(world):
             assert groups(kpi(code, [], dim)) == groups(kpi(code, nothing, dim)) == {}, code
 
 
-def test_summer_jobs_are_not_narrowed_by_units_but_the_empty_scope_shows_none(world):
-    make_application("2024-SOMMAR", "ANSOKT")
-    make_application("2024-SOMMAR", "ANSOKT", gender="M")
-    assert kpi("ferie_sokande", world["B"]).value == 2
-    assert kpi("ferie_sokande", None).value == 2
-    assert kpi("ferie_sokande", frozenset()).value == 0
+# Summer-job applications by municipality (C has no units), all of 2024 unless noted:
+#
+# | municipality | season      | status    | gender | valid offered accepted started |
+# |--------------|-------------|-----------|--------|--------------------------------|
+# | A            | 2024-SOMMAR | ANSOKT    | K      | 1     0       0        0       |
+# | A            | 2024-SOMMAR | BORJAT    | M      | 1     1       1        1       |
+# | A            | 2024-SOMMAR | OGILTIG   | K      | 0     0       0        0       |
+# | A            | 2023-SOMMAR | BORJAT    | K      | (another year: never counted)  |
+# | B            | 2024-SOMMAR | TACKAT_JA | K      | 1     1       1        0       |
+# | B            | 2024-HOST   | BORJAT    | M      | 1     1       1        1       |
+# | B            | 2024-SOMMAR | GENOMFORT | M      | 1     1       1        1       |
+# | C            | 2024-SOMMAR | ANSOKT    | K      | 1     0       0        0       |
+#
+# Funnel (sökande, giltiga, erbjudna, tackat ja, påbörjat): A 3 2 1 1 1; B 3 3 3 3 2;
+# C 1 1 0 0 0; the whole database 7 6 4 4 3.
+FUNNEL = ("ferie_sokande", "ferie_giltiga", "ferie_erbjudna", "ferie_tackat_ja", "ferie_borjat")
+
+
+@pytest.fixture
+def summer_jobs(world):
+    from insats.organisation.models import Municipality
+
+    muni_c = Municipality.objects.create(code="8888", name="Ckommun")
+    a, b = world["muni_a"], world["muni_b"]
+    for season, status, gender, municipality in (
+        ("2024-SOMMAR", "ANSOKT", "K", a),
+        ("2024-SOMMAR", "BORJAT", "M", a),
+        ("2024-SOMMAR", "OGILTIG", "K", a),
+        ("2023-SOMMAR", "BORJAT", "K", a),
+        ("2024-SOMMAR", "TACKAT_JA", "K", b),
+        ("2024-HOST", "BORJAT", "M", b),
+        ("2024-SOMMAR", "GENOMFORT", "M", b),
+        ("2024-SOMMAR", "ANSOKT", "K", muni_c),
+    ):
+        make_application(season, status, gender=gender, municipality=municipality)
+    return world
+
+
+def funnel(units):
+    return [kpi(code, units).value for code in FUNNEL]
+
+
+def test_summer_jobs_count_the_applications_of_the_scopes_municipalities(summer_jobs):
+    w = summer_jobs
+    assert funnel(None) == [7, 6, 4, 4, 3]
+    assert funnel(w["A"]) == [3, 2, 1, 1, 1]
+    assert funnel(w["B"]) == [3, 3, 3, 3, 2]
+    assert funnel(w["X"] | w["B"]) == [6, 5, 4, 4, 3]
+    # A board's units: its municipality's applications (they are not filed per board).
+    assert funnel(scope.units_of_board(w["x"])) == [3, 2, 1, 1, 1]
+    assert funnel(scope.units_of_board(w["y"])) == [3, 2, 1, 1, 1]
+    assert funnel(scope.units_of_board(w["z"])) == [3, 3, 3, 3, 2]
+    # A unit without enrolments still stands for its municipality.
+    assert funnel([w["empty"].pk]) == [3, 2, 1, 1, 1]
+
+
+def test_summer_jobs_of_a_scope_by_gender_and_season(summer_jobs):
+    w = summer_jobs
+    assert groups(kpi("ferie_sokande", w["X"], "gender")) == {
+        "K": (2, None, None), "M": (1, None, None)}
+    assert groups(kpi("ferie_borjat", w["B"], "season")) == {
+        "2024-HOST": (1, None, None), "2024-SOMMAR": (1, None, None)}
+    assert groups(kpi("ferie_sokande", None, "gender")) == {
+        "K": (4, None, None), "M": (3, None, None)}
+
+
+def test_summer_jobs_of_the_empty_scope_and_of_unknown_units_are_none(summer_jobs):
+    assert funnel(frozenset()) == [0, 0, 0, 0, 0]
     assert groups(kpi("ferie_sokande", [], "gender")) == {}
+    assert funnel([987654]) == [0, 0, 0, 0, 0]  # no such unit, so no municipality
+
+
+def test_summer_jobs_of_a_user_are_their_municipalitys(summer_jobs):
+    user_b = testing.make_user(Role.ENHETSCHEF, summer_jobs["b1"])
+    assert funnel(scope.units_for_user(user_b)) == [3, 3, 3, 3, 2]
 
 
 # --- The enrolments behind a figure ---------------------------------------------------------
@@ -205,6 +273,16 @@ def test_scope_is_one_parameterised_predicate_only_when_scoped(world):
         for dim in (None, *indicator.dimensions):
             unscoped, params = queries.row_set(indicator, period, dim).query.sql_with_params()
             assert "unit_id\" IN" not in unscoped, (code, dim)
+            assert "municipality_id\" IN" not in unscoped, (code, dim)
+            if indicator.population is Population.YOUTH:
+                units = frozenset({987654, 987655})
+                scoped, scoped_params = queries.row_set(
+                    indicator, period, dim, units
+                ).query.sql_with_params()
+                # One subquery: the municipalities of the scope's units.
+                assert scoped.count("\"municipality_id\" IN (SELECT") == 1, (code, dim)
+                assert "987654" not in scoped
+                assert 987654 in scoped_params and 987655 in scoped_params
             if indicator.population is Population.ENROLMENTS:
                 units = frozenset({987654, 987655})
                 scoped, scoped_params = queries.row_set(

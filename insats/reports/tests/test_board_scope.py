@@ -75,3 +75,28 @@ def test_key_tables_without_scope_count_everything(boards):
     tables = services.key_tables(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     closed = next(t for t in tables if t.code == "avslutade")
     assert next(r for r in closed.rows if r.is_total).value.value == 21
+
+
+def test_summer_job_outcomes_count_the_boards_municipality(boards):
+    """Applications belong to a municipality, not to a board: boards X and Y (A) count A's,
+    board Z (B) counts B's. A: 3 started in 2024 (and one in 2023); B: 1 started, 1 not."""
+    from insats.goals.models import BoardGoal, GoalIndicator
+    from insats.kpi.tests.factories import make_application
+
+    a, b = boards["x"].municipality, boards["z"].municipality
+    for season, status, municipality in (
+        ("2024-SOMMAR", "BORJAT", a), ("2024-SOMMAR", "GENOMFORT", a),
+        ("2024-HOST", "AVBROTT", a), ("2023-SOMMAR", "BORJAT", a),
+        ("2024-SOMMAR", "BORJAT", b), ("2024-SOMMAR", "TACKAT_NEJ", b),
+    ):
+        make_application(season, status, municipality=municipality)
+    for board in boards.values():
+        GoalIndicator.objects.create(board_goal=BoardGoal.objects.filter(board=board).first(),
+                                     name="Påbörjade feriejobb", kpi_code="ferie_borjat",
+                                     order=9)
+    expected = {"x": 3, "y": 3, "z": 1}
+    for name, started in expected.items():
+        statuses = [s for c in _report(boards[name]).goals for g in c.board_goals
+                    for s in g.statuses]
+        outcome = next(s for s in statuses if s.indicator.kpi_code == "ferie_borjat").outcome
+        assert outcome == D(started), name
