@@ -21,7 +21,13 @@ class Municipality(models.Model):
 
     @classmethod
     def default(cls) -> "Municipality":
-        """The municipality that units created by an import belong to."""
+        """The municipality that units and summer-job applications created by an import belong
+        to: the one with INSATS_MUNICIPALITY_CODE; in an instance that holds one municipality
+        under another code, that one (so a forgotten setting never splits the data in two);
+        in an empty instance, a new one with the configured code and name."""
+        configured = cls.objects.filter(code=settings.INSATS_DEFAULT_MUNICIPALITY_CODE).first()
+        if configured is not None:
+            return configured
         first = cls.objects.order_by("pk").first()
         if first is not None:
             return first

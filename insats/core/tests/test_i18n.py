@@ -76,8 +76,18 @@ def compiled_english(tmp_path):
 
 
 @pytest.mark.django_db
-def test_login_page_in_english_by_accept_language(client, compiled_english):
-    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en")
+def test_swedish_even_when_the_browser_asks_for_english(client, compiled_english):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "<h1>Logga in</h1>" in html
+
+
+@pytest.mark.django_db
+def test_login_page_in_english_by_the_switch(client, compiled_english):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="sv")
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert "<h1>Log in</h1>" in html

@@ -1,8 +1,8 @@
 """YouthApplication.municipality, step 1: the column, nullable, filled for the existing rows.
 
 Every existing application gets the default municipality: the one units created by an import
-belong to (`Municipality.default()`: the first municipality, created from the settings
-INSATS_MUNICIPALITY_CODE / INSATS_MUNICIPALITY_NAME when there is none). Step 2 (0003) makes the
+belong to (`Municipality.default()`: the one with INSATS_MUNICIPALITY_CODE, else the first
+municipality, else one created from INSATS_MUNICIPALITY_CODE / INSATS_MUNICIPALITY_NAME). Step 2 (0003) makes the
 column required; it is a migration of its own because PostgreSQL refuses to ALTER a table in the
 transaction that has just updated its foreign keys (pending deferred trigger events).
 """
@@ -20,7 +20,10 @@ def fill_municipality(apps, schema_editor):
         return
     # The rule of Municipality.default(); historical models have no custom methods.
     municipalities = Municipality.objects.using(schema_editor.connection.alias)
-    municipality = municipalities.order_by("pk").first()
+    municipality = (
+        municipalities.filter(code=settings.INSATS_DEFAULT_MUNICIPALITY_CODE).first()
+        or municipalities.order_by("pk").first()
+    )
     if municipality is None:
         municipality = municipalities.create(
             code=settings.INSATS_DEFAULT_MUNICIPALITY_CODE,
