@@ -6,7 +6,9 @@ from insats.organisation.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(INSATS_DEFAULT_MUNICIPALITY_CODE="0136", INSATS_DEFAULT_MUNICIPALITY_NAME="Haninge")
+@override_settings(
+    INSATS_DEFAULT_MUNICIPALITY_CODE="0136", INSATS_DEFAULT_MUNICIPALITY_NAME="Haninge"
+)
 def test_default_is_created_from_the_settings_in_an_empty_instance():
     Municipality.objects.all().delete()
     created = Municipality.default()
