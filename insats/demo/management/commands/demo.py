@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from insats.demo import data, services
 
-URL = "http://127.0.0.1:8000/"
+# `./dev demo` serves on $PORT (8000 by default); the printed address follows it.
+URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
 
 
 def _date(text: str) -> dt.date:
