@@ -142,6 +142,8 @@ def generate(folder: Path, persons: int, enrolments: int, seed: int) -> None:
             closed = rng.random() < 0.7
             end = start + dt.timedelta(days=rng.randrange(7, 600)) if closed else None
             plan = start + dt.timedelta(days=rng.randrange(120)) if rng.random() < 0.8 else None
+            if plan and end and plan > end:
+                plan = end  # a plan is established while the enrolment runs (importer rule)
             writer.writerow(
                 [
                     f"E{n:07d}",
