@@ -45,6 +45,13 @@ def admin_user(db):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (referral attachments) go to a directory of the test's own, never to
+    the project's media directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache holds counters (e.g. wrong survey codes per address); no test sees another's."""
     from django.core.cache import cache

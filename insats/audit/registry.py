@@ -64,6 +64,8 @@ ROUTES: dict[str, Route] = {
     "referrals:mine": P,
     "referrals:allocate": P,
     "referrals:reject": P,
+    "referrals:add_attachments": P,
+    "referrals:attachment": Route(True, "Hämtning av en bilaga loggas som läsning."),
     "referrals:routine": N("Enhetens fördelningsrutin: arbetssätt, inga personuppgifter."),
     "enrolments:caseload": P,
     "enrolments:detail": P,

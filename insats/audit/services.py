@@ -83,6 +83,8 @@ def _subject(obj: models.Model) -> Pending:
         return Pending("", "person", obj.pk, person_id=obj.pk)
     if label == "referrals.referral":
         return Pending("", "referral", obj.pk, person_id=obj.person_id)
+    if label == "referrals.referralattachment":
+        return Pending("", "referralattachment", obj.pk, person_id=obj.referral.person_id)
     path = ENROLMENT_PATHS.get(label)
     if path is None:
         raise ValueError(f"No access-log subject for {label}")

@@ -33,7 +33,7 @@ from insats.accounts.models import ProtectedIdentityGrant, Role, User
 from insats.enrolments.models import Enrolment
 from insats.organisation.models import Unit
 from insats.persons.models import Person
-from insats.referrals.models import Referral
+from insats.referrals.models import Referral, ReferralAttachment
 
 UNIT_ROLES = (Role.COACH, Role.SAMORDNARE, Role.ENHETSCHEF)
 CASE_ROLES = (*UNIT_ROLES, Role.REMITTENT)
@@ -103,6 +103,19 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
     else:
         return qs.none()
     return qs.filter(_municipality_filter(user)).filter(_protected_filter(user, "person__"))
+
+
+def visible_referral_attachments(user: User) -> QuerySet[ReferralAttachment]:
+    """Attachments (bilagor) of the referrals the user may see, and only those: the referrer
+    who sent the referral and the staff of its unit; nobody else, whatever the role."""
+    return ReferralAttachment.objects.filter(referral__in=visible_referrals(user))
+
+
+def can_add_referral_attachments(user: User, referral: Referral) -> bool:
+    """The sender adds attachments to their own referral while it waits for allocation."""
+    return (can_send_referrals(user) and referral.sender_id == user.pk
+            and referral.status == Referral.Status.SENT
+            and visible_referrals(user).filter(pk=referral.pk).exists())
 
 
 @dataclass(frozen=True)

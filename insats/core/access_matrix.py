@@ -108,6 +108,12 @@ MATRIX: tuple[Route, ...] = (
       "403 404 404 403 403 403", methods=GET_POST),
     R("referrals:reject", "page", "referral", "403 ok ok 403 403 403",
       "403 404 404 403 403 403", methods=GET_POST),
+    R("referrals:add_attachments", "page", "referral", "403 403 403 ok 403 403",
+      "403 404 403 404 403 403", methods=GET_POST,
+      note="Bara den som skickade remissen, så länge den inte är fördelad."),
+    R("referrals:attachment", "download", "referral_attachment", "ok ok ok ok 404 404", NO_ONE,
+      note="Bilaga till en remiss: den som skickade remissen och enhetens personal; alla "
+           "andra får 404. Hämtningen loggas."),
     # --- Enrolments ----------------------------------------------------------------------------
     R("enrolments:caseload", "page", None, UNIT_STAFF),
     R("enrolments:detail", "page", "enrolment", UNIT_STAFF, OTHER_UNIT,

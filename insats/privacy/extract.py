@@ -2,14 +2,17 @@
 
 `collect` gathers the person's details, enrolments with meetings, case notes, reopenings,
 follow-ups, assessments with every answer, the action plan with goals and plan follow-ups,
-placements with attendance, referrals, protected-identity grants, and the access-log entries
-about the person (who has read or changed their data, which art. 15 also covers). `as_json` and
-`as_pdf` render it. The extract is for the data subject, so a protected person's address is
-included here and nowhere else; producing it is logged (action `extract`).
+placements with attendance, referrals with their attached files (bilagor: name, type, size,
+date), protected-identity grants, and the access-log entries about the person (who has read or
+changed their data, which art. 15 also covers). `as_json` and `as_pdf` render it; the JSON
+extract also carries each attached file itself (base64), the PDF lists them. The extract is
+for the data subject, so a protected person's address is included here and nowhere else;
+producing it is logged (action `extract`).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from decimal import Decimal
@@ -27,7 +30,7 @@ from insats.core import access
 from insats.enrolments.models import Enrolment
 from insats.measures.models import Placement
 from insats.persons.models import Person
-from insats.referrals.models import Referral
+from insats.referrals.models import Referral, ReferralAttachment
 
 FORMAT_VERSION = 1
 
@@ -198,6 +201,17 @@ def _referral(referral: Referral) -> dict[str, Any]:
         "status": referral.get_status_display(),
         "allocated_to": _name(referral.allocated_to),
         "rejection_reason": referral.rejection_reason,
+        "attachment_files": [
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "uploaded_at": timezone.localtime(a.uploaded_at),
+                "uploaded_by": _name(a.uploaded_by),
+            }
+            for a in referral.attachments.select_related("uploaded_by")
+        ],
     }
 
 
@@ -254,8 +268,33 @@ def _json_default(value):
     raise TypeError(f"Cannot serialise {type(value).__name__}")
 
 
+def _with_files(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each attached file's content (base64) added to its entry, for the
+    machine-readable extract. A file missing on disk is said so rather than left out."""
+    entries = [f for r in data.get("referrals", []) for f in r.get("attachment_files", [])]
+    if not entries:
+        return data
+    stored = ReferralAttachment.objects.in_bulk([f["id"] for f in entries])
+    referrals = []
+    for referral in data["referrals"]:
+        files = []
+        for entry in referral.get("attachment_files", []):
+            entry = dict(entry)
+            attachment = stored.get(entry["id"])
+            try:
+                with attachment.file.open("rb") as handle:
+                    entry["content_base64"] = base64.b64encode(handle.read()).decode("ascii")
+            except (AttributeError, FileNotFoundError):
+                entry["content_base64"] = None
+                entry["missing"] = _("Filen saknas i lagringen.")
+            files.append(entry)
+        referrals.append({**referral, "attachment_files": files})
+    return {**data, "referrals": referrals}
+
+
 def as_json(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, default=_json_default, ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(_with_files(data), default=_json_default, ensure_ascii=False,
+                      indent=2).encode("utf-8")
 
 
 def as_pdf(data: dict[str, Any]) -> bytes:

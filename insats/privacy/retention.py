@@ -6,14 +6,19 @@ What is removed (per `RetentionRule`):
   meetings, reopenings, assessments with answers, the action plan with goals and plan
   follow-ups, and attendance days (their hours are first added to the placement's reported
   hours, so hour totals stay the same); free text on the enrolment, its placements and its
-  referral is cleared.
+  referral is cleared, and the referral's attached files (bilagor) are deleted, row and file.
 * **rejected_referral** — referrals rejected (counted from the date they came in) more than N
-  years ago: deleted, or their free text cleared.
+  years ago: deleted, or their free text cleared; their attached files go either way.
 * **person** — persons with no open enrolment and no referral waiting, whose last enrolment
   closed (or last referral came in, or, with neither, who were registered) more than N years
   ago: personnummer, names, address, phone, e-mail, language and the external id are cleared,
   their case files go as above, grants to see them are removed. The birth date is moved to the
-  earliest day of the birth year that gives the same age at every enrolment start.
+  earliest day of the birth year that gives the same age at every enrolment start. The files
+  attached to any of their referrals are deleted.
+
+Attached files are removed from disk when the run commits (never by a dry run). Every run also
+removes stored attachment files that have no row (left by a transaction rolled back after the
+upload was written), once they are a day old.
 
 What is never touched: enrolment rows (dates, unit, source, need category, plan date, closure
 reason), placements' measure, dates, cost and hours, efteruppföljningar, gender, and survey
@@ -40,7 +45,8 @@ from insats.enrolments.models import CaseNote, Enrolment, Reopening, ThreePartyM
 from insats.measures.models import Attendance, Placement
 from insats.persons.models import Person
 from insats.plans.models import ActionPlan
-from insats.referrals.models import Referral
+from insats.referrals import services as referral_services
+from insats.referrals.models import Referral, ReferralAttachment
 
 from .models import RecordKind, RetentionAction, RetentionRule, RetentionRun
 
@@ -63,6 +69,8 @@ COUNT_LABELS = {
     "rejected_referrals_anonymised": "Avvisade remisser avidentifierade",
     "persons_anonymised": "Personer avidentifierade",
     "grants_deleted": "Behörigheter till skyddad identitet borttagna",
+    "attachments_deleted": "Bifogade filer till remisser raderade",
+    "orphaned_files_deleted": "Lagrade filer utan bilaga raderade",
 }
 
 
@@ -154,6 +162,9 @@ def purge_case_files(enrolment_ids: list[int], counts: Counter) -> None:
         reason=CLEARED_TEXT, attachments_description="", override_reason="", rejection_reason=""
     ).update(reason=CLEARED_TEXT, attachments_description="", override_reason="",
              rejection_reason="")
+    counts["attachments_deleted"] += referral_services.delete_attachments(
+        ReferralAttachment.objects.filter(referral__enrolment__pk__in=enrolment_ids)
+    )
 
 
 def with_case_file(enrolments) -> list[int]:
@@ -174,6 +185,8 @@ def with_case_file(enrolments) -> list[int]:
             reason=CLEARED_TEXT, attachments_description="", override_reason="",
             rejection_reason="",
         ).values_list("enrolment"),
+        ReferralAttachment.objects.filter(referral__enrolment__in=closed)
+        .values_list("referral__enrolment"),
     ]
     found: set[int] = set()
     for source in sources:
@@ -186,6 +199,9 @@ def with_case_file(enrolments) -> list[int]:
 
 def _rejected_referrals(cutoff: dt.date, action: str, counts: Counter) -> None:
     expired = Referral.objects.filter(status=Referral.Status.REJECTED, received_date__lt=cutoff)
+    counts["attachments_deleted"] += referral_services.delete_attachments(
+        ReferralAttachment.objects.filter(referral__in=expired)
+    )
     if action == RetentionAction.DELETE:
         counts["rejected_referrals_deleted"] += _delete(expired)
         return
@@ -246,10 +262,14 @@ def anonymise_persons(persons: list[Person], counts: Counter) -> None:
          "phone", "email", "language"],
         batch_size=500,
     )
-    # The person as a referrer entered them on the referral goes with the identity.
+    # The person as a referrer entered them on the referral goes with the identity, and so do
+    # the files sent with any of their referrals (certificates, assessments).
     Referral.objects.filter(person_id__in=ids).update(
         referred_personnummer="", referred_first_name="", referred_last_name="",
         referred_birth_date=None,
+    )
+    counts["attachments_deleted"] += referral_services.delete_attachments(
+        ReferralAttachment.objects.filter(referral__person_id__in=ids)
     )
     counts["grants_deleted"] += _delete(ProtectedIdentityGrant.objects.filter(person_id__in=ids))
     counts["persons_anonymised"] += len(persons)
@@ -286,6 +306,7 @@ def _apply(report: RetentionReport) -> None:
     if rule is not None:
         cutoff = years_before(report.today, rule.years_after_closure)
         anonymise_persons(expired_persons(cutoff), report.counts)
+    report.counts["orphaned_files_deleted"] += referral_services.remove_orphaned_files()
 
 
 def run_retention(today: dt.date | None = None, *, dry_run: bool = False,

@@ -3,14 +3,63 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from insats.accounts.models import Role, Tag, User
 from insats.codes.models import IncomeSource, ReferralSource
+from insats.core.security.uploads import DEFAULT_MAX_BYTES
 from insats.organisation.models import Unit
 from insats.persons.forms import DateInput
 from insats.persons.models import Gender
+
+from .models import ATTACHMENT_TYPES
+from .services import MAX_ATTACHMENTS
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; returns a list. The files are checked by the service
+    (insats.core.security.uploads.FileValidator), so every refusal is said the same way."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ",".join(e for t in ATTACHMENT_TYPES for e in t.extensions),
+        }))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [f for f in items if f is not None and getattr(f, "name", "")]
+
+
+def _attachment_help() -> str:
+    limit = int(getattr(settings, "INSATS_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    megabytes = f"{limit / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
+    types = ", ".join(t.name for t in ATTACHMENT_TYPES)
+    return ngettext(
+        "Högst %(n)d fil. Tillåtna filtyper: %(types)s. Största storlek per fil: %(mb)s MB.",
+        "Högst %(n)d filer. Tillåtna filtyper: %(types)s. Största storlek per fil: %(mb)s MB.",
+        MAX_ATTACHMENTS,
+    ) % {"n": MAX_ATTACHMENTS, "types": types, "mb": megabytes} + " " + str(_(
+        "Visas formuläret igen med ett fel behöver du välja filerna på nytt."
+    ))
+
+
+attachment_help = lazy(_attachment_help, str)
+
+
+def attachments_field() -> MultipleFileField:
+    return MultipleFileField(label=_("Bifoga filer"), help_text=attachment_help())
 
 
 class ReferralForm(forms.Form):
@@ -48,6 +97,7 @@ class ReferralForm(forms.Form):
         required=False,
         help_text=_("Beskriv vilka handlingar som skickas med och hur (t.ex. utredning, intyg)."),
     )
+    attachments = attachments_field()
     wanted_tags = forms.ModelMultipleChoiceField(
         label=_("Önskat språk / kompetens hos konsulenten"),
         queryset=Tag.objects.all(),
@@ -88,6 +138,12 @@ class ReferralForm(forms.Form):
             name: data.get(name)
             for name in ("personnummer", "birth_date", "first_name", "last_name", "gender")
         }
+
+
+class AttachmentForm(forms.Form):
+    """Lägg till bilagor to a referral already sent."""
+
+    attachments = attachments_field()
 
 
 class AllocationForm(forms.Form):

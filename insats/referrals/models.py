@@ -1,8 +1,30 @@
 """Referrals (remiss / anvisning / uppdrag) and their allocation to a coach."""
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from insats.core.security.uploads import JPEG, PDF, PNG, FileValidator
+
+# The file types a referral's attachments (bilagor) may have, recognised by their content.
+ATTACHMENT_TYPES = (PDF, PNG, JPEG)
+ATTACHMENT_DIR = "remissbilagor"
+TYPE_LABELS = {"application/pdf": PDF.name, "image/png": PNG.name, "image/jpeg": JPEG.name}
+
+
+@deconstructible
+class AttachmentValidator(FileValidator):
+    """FileValidator for attachments: PDF, PNG or JPEG, at most INSATS_UPLOAD_MAX_BYTES.
+
+    A class of its own so that migrations refer to it by name (the file types themselves
+    are not serialisable)."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed=ATTACHMENT_TYPES)
 
 
 class Referral(models.Model):
@@ -94,6 +116,61 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Remiss')} {self.pk}"
+
+
+class ReferralAttachment(models.Model):
+    """A file sent with a referral (bilaga), e.g. a medical certificate or an assessment.
+
+    The file is stored under MEDIA_ROOT with a random name (`ATTACHMENT_DIR/<random>.<type>`):
+    the name the sender gave it is kept only as `original_name`, shown to users and used when
+    the file is downloaded. The content type is the one sniffed from the file's first bytes.
+    Files are written and removed by `insats.referrals.services` only."""
+
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("remiss"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("fil"),
+        max_length=200,
+        validators=[AttachmentValidator()],
+    )
+    original_name = models.CharField(_("filnamn"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("storlek (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bifogad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("bifogad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilaga till remiss")
+        verbose_name_plural = _("bilagor till remisser")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        """The file type as users know it (PDF, PNG, JPEG)."""
+        return TYPE_LABELS.get(self.content_type, self.content_type)
+
+
+@receiver(post_delete, sender=ReferralAttachment)
+def _remove_attachment_file(sender, instance: ReferralAttachment, **kwargs) -> None:
+    """Whenever an attachment row goes (retention, a deleted referral), its file goes too, once
+    the deletion is committed: a rolled-back deletion (a dry run) keeps the file."""
+    name = instance.file.name
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name), using=kwargs.get("using"))
 
 
 class AllocationRoutineChange(models.Model):

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+import os
+import re
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,13 +29,20 @@ from django.utils.translation import gettext_lazy
 from insats.accounts.models import Role, Tag, User
 from insats.codes.models import IncomeSource, ReferralSource
 from insats.core import access
+from insats.core.security.uploads import JPEG, PDF, PNG, sniff
 from insats.enrolments.models import Enrolment
 from insats.organisation.models import Unit
 from insats.persons import personnummer as pnr
 from insats.persons import services as person_services
 from insats.persons.models import Person
 
-from .models import AllocationRoutineChange, Referral
+from .models import (
+    ATTACHMENT_DIR,
+    AllocationRoutineChange,
+    AttachmentValidator,
+    Referral,
+    ReferralAttachment,
+)
 
 ALREADY_ALLOCATED = gettext_lazy(
     "Remissen är redan fördelad eller avvisad; den fördelas inte igen."
@@ -49,9 +62,13 @@ def create_referral(
     attachments_description: str = "",
     wanted_tags: Iterable[Tag] = (),
     received_date: dt.date | None = None,
+    attachments: Sequence = (),
     today: dt.date | None = None,
 ) -> Referral:
     """Skicka remiss. The person is matched by personnummer or registered from `person_data`.
+
+    `attachments` are uploaded files (bilagor), each checked like `add_attachments` does; the
+    referral and its files are saved all or nothing.
 
     A match never discloses or changes the existing person's details: the referrer may not be
     allowed to see that person; empty names are filled in, nothing else is touched. What the
@@ -73,6 +90,9 @@ def create_referral(
     received_date = received_date or today
     if received_date > today:
         errors["received_date"] = _("Datumet då remissen inkom kan inte ligga i framtiden.")
+    attachment_errors = check_attachments(attachments)
+    if attachment_errors:
+        errors["attachments"] = attachment_errors
     entered = _entered(person, person_data or {}, today)
     if person is None:
         try:
@@ -93,7 +113,159 @@ def create_referral(
         received_date=received_date,
     )
     referral.wanted_tags.set(list(wanted_tags))
+    _store_attachments(referral, attachments, by=sender)
     return referral
+
+
+# --- Bilagor: files sent with a referral --------------------------------------------------------
+
+MAX_ATTACHMENTS = 5
+ATTACHMENT_NAME_LENGTH = 200
+# Characters never kept in a shown file name: path separators, those Windows refuses, quotes.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+ORPHAN_GRACE_SECONDS = 24 * 3600
+
+
+def sanitise_filename(name: str) -> str:
+    """The sender's file name made safe to show and to offer on download: the last path part
+    only, NFC, without control, path or quote characters, at most ATTACHMENT_NAME_LENGTH
+    characters (the extension kept). Never used in a storage path."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[\\/]", name)[-1]
+    name = _UNSAFE_NAME.sub("_", name)
+    name = " ".join(name.split()).strip(" .")
+    if not name:
+        return _("bilaga")
+    if len(name) > ATTACHMENT_NAME_LENGTH:
+        stem, ext = os.path.splitext(name)
+        ext = ext[:20]
+        name = stem[: ATTACHMENT_NAME_LENGTH - len(ext)] + ext
+    return name
+
+
+def check_attachments(files: Sequence, *, already: int = 0) -> list[str]:
+    """Swedish errors for the files that may not be attached (each naming the file and why),
+    [] when all may. At most MAX_ATTACHMENTS per referral, counting the `already` attached."""
+    files = [f for f in files if f is not None]
+    errors: list[str] = []
+    if already + len(files) > MAX_ATTACHMENTS:
+        if already:
+            message = _(
+                "En remiss kan ha högst %(max)d bilagor. Du valde %(n)d filer och remissen har "
+                "redan %(already)d."
+            )
+        else:
+            message = _("En remiss kan ha högst %(max)d bilagor; du valde %(n)d filer.")
+        errors.append(message % {"max": MAX_ATTACHMENTS, "n": len(files), "already": already})
+    validate = AttachmentValidator()
+    for upload in files:
+        try:
+            validate(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return errors
+
+
+CONTENT_TYPES = {PDF: ("application/pdf", ".pdf"), PNG: ("image/png", ".png"),
+                 JPEG: ("image/jpeg", ".jpg")}
+
+
+def _sniffed(upload) -> tuple[str, str]:
+    """(content type, storage extension) of a checked file, from its first bytes."""
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    return CONTENT_TYPES[sniff(head)]
+
+
+def _store_attachments(referral: Referral, files: Sequence, *, by: User | None) -> list:
+    """Write already checked files under random names and record them, inside the caller's
+    transaction. If anything fails, the files written so far are removed again; if the
+    transaction is rolled back later, the files left without a row are removed by
+    `remove_orphaned_files` (run with retention)."""
+    written: list[str] = []
+    created = []
+    try:
+        for upload in files:
+            if upload is None:
+                continue
+            content_type, extension = _sniffed(upload)
+            stored = default_storage.save(f"{ATTACHMENT_DIR}/{uuid.uuid4().hex}{extension}",
+                                          upload)
+            written.append(stored)
+            created.append(ReferralAttachment.objects.create(
+                referral=referral,
+                file=stored,
+                original_name=sanitise_filename(getattr(upload, "name", "")),
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=by,
+            ))
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return created
+
+
+@transaction.atomic
+def add_attachments(referral: Referral, *, by: User, files: Sequence) -> list:
+    """Lägg till bilagor: the sender adds files to their own referral while it waits for
+    allocation. All or nothing: one refused file stores none."""
+    if not access.can_add_referral_attachments(by, referral):
+        raise PermissionDenied(_("Du kan bara lägga till bilagor till remisser du själv har "
+                                 "skickat."))
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.SENT:
+        raise ValidationError({"attachments": _(
+            "Remissen är redan fördelad eller avvisad; bilagor kan inte längre läggas till."
+        )})
+    files = [f for f in files if f is not None]
+    if not files:
+        raise ValidationError({"attachments": _("Välj minst en fil att bifoga.")})
+    errors = check_attachments(files, already=referral.attachments.count())
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return _store_attachments(referral, files, by=by)
+
+
+def delete_attachments(attachments) -> int:
+    """Remove these attachments (a queryset): the rows now, each file once the deletion is
+    committed (see models._remove_attachment_file). Returns the number removed."""
+    _total, per_model = attachments.delete()
+    return per_model.get(ReferralAttachment._meta.label, 0)
+
+
+def orphaned_files(*, older_than_seconds: int = ORPHAN_GRACE_SECONDS) -> list[str]:
+    """Stored attachment files without a row (left by a transaction rolled back after the
+    files were written), older than the grace period so uploads in progress are left alone."""
+    try:
+        _dirs, names = default_storage.listdir(ATTACHMENT_DIR)
+    except FileNotFoundError:
+        return []
+    known = set(ReferralAttachment.objects.values_list("file", flat=True))
+    limit = time.time() - older_than_seconds
+    found = []
+    for name in sorted(names):
+        path = f"{ATTACHMENT_DIR}/{name}"
+        if path in known:
+            continue
+        if default_storage.get_modified_time(path).timestamp() < limit:
+            found.append(path)
+    return found
+
+
+def remove_orphaned_files(*, older_than_seconds: int = ORPHAN_GRACE_SECONDS) -> int:
+    """Delete the files `orphaned_files` finds, once the caller's transaction commits."""
+    found = orphaned_files(older_than_seconds=older_than_seconds)
+
+    def remove() -> None:
+        for path in found:
+            default_storage.delete(path)
+
+    if found:
+        transaction.on_commit(remove)
+    return len(found)
 
 
 def _entered(person: Person | None, data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
@@ -332,7 +504,7 @@ def queue(user: User):
         access.visible_referrals(user)
         .filter(status=Referral.Status.SENT)
         .select_related("person", "referral_source", "income_source", "sender", "unit")
-        .prefetch_related("wanted_tags")
+        .prefetch_related("wanted_tags", "attachments")
         .order_by("received_date", "pk")
     )
 

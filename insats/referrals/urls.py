@@ -11,4 +11,6 @@ urlpatterns = [
     path("rutin/", views.routine, name="routine"),
     path("<int:pk>/fordela/", views.allocate, name="allocate"),
     path("<int:pk>/avvisa/", views.reject, name="reject"),
+    path("<int:pk>/bilagor/", views.add_attachments, name="add_attachments"),
+    path("bilagor/<int:pk>/", views.download_attachment, name="attachment"),
 ]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import unicodedata
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insats.accounts.models import Role, User
 from insats.audit import services as audit
@@ -20,7 +22,13 @@ from insats.persons.forms import add_service_errors
 from insats.persons.views import person_from_token
 
 from . import services
-from .forms import AllocationForm, AllocationRoutineForm, ReferralForm, RejectForm
+from .forms import (
+    AllocationForm,
+    AllocationRoutineForm,
+    AttachmentForm,
+    ReferralForm,
+    RejectForm,
+)
 from .models import Referral
 
 PAGE_SIZE = 50
@@ -37,6 +45,7 @@ def create(request: HttpRequest) -> HttpResponse:
     registered = person_from_token(token) if token else None
     form = ReferralForm(
         request.POST or None,
+        request.FILES or None,
         user=user,
         registered_person=registered,
         initial={"person": token} if registered else None,
@@ -55,6 +64,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 attachments_description=data.get("attachments_description", ""),
                 wanted_tags=data.get("wanted_tags") or [],
                 received_date=data.get("received_date"),
+                attachments=data.get("attachments") or [],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -66,6 +76,79 @@ def create(request: HttpRequest) -> HttpResponse:
                 return redirect("referrals:queue")
             return redirect("referrals:mine")
     return render(request, "referrals/create.html", {"form": form, "registered": registered})
+
+
+@login_required
+def add_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lägg till bilagor: the sender adds files to their own referral until it is allocated."""
+    user = request.user
+    if not access.can_send_referrals(user):
+        raise PermissionDenied
+    referral = get_object_or_404(
+        access.visible_referrals(user).select_related("unit", "person"), pk=pk
+    )
+    if referral.sender_id != user.pk:
+        raise PermissionDenied
+    audit.log_access(request, audit.Action.READ, obj=referral)
+    if referral.status != Referral.Status.SENT:
+        messages.info(request, _("Remissen är redan fördelad eller avvisad; bilagor kan inte "
+                                 "längre läggas till."))
+        return redirect("referrals:mine")
+    posted = request.method == "POST"
+    form = AttachmentForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            added = services.add_attachments(
+                referral, by=user, files=form.cleaned_data["attachments"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            audit.log_access(request, audit.Action.UPDATE, obj=referral)
+            messages.success(request, ngettext(
+                "%(n)d bilaga är tillagd till remissen.",
+                "%(n)d bilagor är tillagda till remissen.",
+                len(added),
+            ) % {"n": len(added)})
+            return redirect("referrals:mine")
+    return render(request, "referrals/attachments.html", {
+        "referral": referral,
+        "person": access.referral_person(user, referral),
+        "attachments": referral.attachments.all(),
+        "form": form,
+    })
+
+
+def _ascii_name(name: str) -> str:
+    """A plain-ASCII stand-in for clients that do not read filename* (RFC 6266)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = "".join(c for c in plain if c.isprintable() and c not in '"\\;')
+    return plain.strip() or "bilaga"
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the name both as ASCII and, exactly, as UTF-8 (RFC 5987)."""
+    return (f'attachment; filename="{_ascii_name(name)}"; '
+            f"filename*=UTF-8''{quote(name, safe='')}")
+
+
+@login_required
+def download_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hämta bilaga: only for those who may see the referral (insats.core.access); anyone
+    else gets 404, never the file. Every download is logged as a read of personal data."""
+    attachment = get_object_or_404(
+        access.visible_referral_attachments(request.user).select_related("referral"), pk=pk
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Filen finns inte längre.")) from None
+    audit.log_access(request, audit.Action.READ, obj=attachment)
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -226,7 +309,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         .filter(sender=user)
         .select_related("person", "unit", "allocated_to", "enrolment", "enrolment__plan",
                         "enrolment__coach", "enrolment__closure_reason")
-        .prefetch_related("enrolment__plan__goals")
+        .prefetch_related("enrolment__plan__goals", "attachments")
         .order_by("-received_date", "-pk")
     )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("sida"))

@@ -50,6 +50,8 @@ PROBES: dict[str, Probe] = {
     "referrals:mine": Probe("remittent"),
     "referrals:allocate": Probe("samordnare", "referral"),
     "referrals:reject": Probe("samordnare", "referral"),
+    "referrals:add_attachments": Probe("remittent", "referral"),
+    "referrals:attachment": Probe("coach", "referral_attachment"),
     "enrolments:caseload": Probe("coach"),
     "enrolments:detail": Probe("coach", "enrolment"),
     "enrolments:edit": Probe("coach", "enrolment"),

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from insats.accounts.models import Role, User
 from insats.assessments.models import Assessment, Instrument
 from insats.core import testing
@@ -19,6 +21,7 @@ from insats.measures.models import Attendance
 from insats.organisation.models import Municipality
 from insats.plans.models import ActionPlan, Goal
 from insats.referrals.models import Referral
+from insats.referrals.services import add_attachments
 
 ROLES = ("coach", "samordnare", "enhetschef", "remittent", "controller", "admin")
 UNITS = ("A", "B", "C")
@@ -56,7 +59,7 @@ def build_world() -> World:
     }
     instrument = Instrument.objects.create(name="Kartläggning (test)")
     for kind in ("person", "enrolment", "referral", "placement", "attendance", "plan", "goal",
-                 "assessment", "measure", "queued_person"):
+                 "assessment", "measure", "queued_person", "referral_attachment"):
         world.objects[kind] = {}
     staff: dict[str, dict[str, User]] = {}
     for letter, unit in units.items():
@@ -76,6 +79,11 @@ def build_world() -> World:
                                            start_date=dt.date(2024, 1, 15))
         queued_person = testing.make_person(first_name="Bo", last_name=QUEUED_SURNAMES[letter])
         queued = testing.make_referral(remittent, unit, queued_person)
+        # A file sent with the waiting referral (written under the test's MEDIA_ROOT).
+        (attachment,) = add_attachments(queued, by=remittent, files=[
+            SimpleUploadedFile(f"Intyg {letter}.pdf", b"%PDF-1.4\n% test\n")
+        ])
+        world.objects["referral_attachment"][letter] = attachment
         measure = testing.make_measure(unit=unit, name=f"Arbetsträning {letter}")
         placement = testing.make_placement(enrolment, measure, workplace=f"Verkstad {letter}")
         attendance = Attendance.objects.create(placement=placement, date=dt.date(2024, 1, 16),

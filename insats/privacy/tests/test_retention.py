@@ -39,6 +39,7 @@ NO_COUNTS = {
     "enrolments": 0, "case_notes": 0, "meetings": 0, "reopenings": 0, "assessments": 0,
     "plans": 0, "attendance_days": 0, "free_texts": 0, "rejected_referrals_deleted": 0,
     "rejected_referrals_anonymised": 0, "persons_anonymised": 0, "grants_deleted": 0,
+    "attachments_deleted": 0, "orphaned_files_deleted": 0,
 }
 
 

@@ -12,7 +12,19 @@ from insats.core import access
 from insats.organisation.models import Unit
 from insats.persons.api.serializers import PersonBriefSerializer, PersonnummerField
 from insats.persons.models import Gender
-from insats.referrals.models import Referral
+from insats.referrals.models import Referral, ReferralAttachment
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file sent with the referral (bilaga): what it is, not its content (the file is
+    downloaded from the referral pages)."""
+
+    name = serializers.CharField(source="original_name")
+
+    class Meta:
+        model = ReferralAttachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -47,6 +59,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     gender = serializers.ChoiceField(
         write_only=True, choices=Gender.choices, required=False, allow_blank=True
     )
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     @extend_schema_field(PersonBriefSerializer)
     def get_person(self, referral: Referral) -> dict:
@@ -90,6 +103,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "income_source",
             "reason",
             "attachments_description",
+            "attachments",
             "wanted_tags",
             "received_date",
             "status",
@@ -99,8 +113,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "rejection_reason",
         ]
         read_only_fields = [
-            "id", "person", "status", "allocated_to", "suggested_coach", "override_reason",
-            "rejection_reason",
+            "id", "person", "attachments", "status", "allocated_to", "suggested_coach",
+            "override_reason", "rejection_reason",
         ]
 
 

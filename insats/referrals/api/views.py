@@ -47,7 +47,7 @@ class ReferralViewSet(
     def get_queryset(self):
         qs = access.visible_referrals(self.request.user).select_related(
             "person", "unit", "referral_source", "income_source"
-        ).prefetch_related("wanted_tags")
+        ).prefetch_related("wanted_tags", "attachments")
         status = self.request.query_params.get("status")
         if self.action == "list" and status in Referral.Status.values:
             qs = qs.filter(status=status)
