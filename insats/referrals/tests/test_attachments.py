@@ -85,6 +85,8 @@ def test_a_pdf_sent_with_the_referral_is_stored_under_a_random_name(client, remi
         assert "intyg" not in a.file.name.lower() and "foto" not in a.file.name
     assert sorted(p.read_bytes() for p in stored_files(settings)) == sorted([PDF, PNG])
     assert Path(settings.MEDIA_ROOT, pdf.file.name).read_bytes() == PDF
+    # Not readable by other accounts on the server (settings.FILE_UPLOAD_PERMISSIONS).
+    assert Path(settings.MEDIA_ROOT, pdf.file.name).stat().st_mode & 0o777 == 0o640
 
 
 def test_the_form_has_an_accessible_file_input(client, remittent, settings):
