@@ -563,15 +563,19 @@ def run_insats_child(year: int, repeat: int, output: Path) -> None:
     requests = dashboard(year)
     from django.db import connection
 
+    from insats.kpi.scope import units_of_municipality
     from insats.kpi.services import compute
+    from insats.organisation.models import Municipality
 
+    # As the dashboard page asks: scoped to the signed-in user's municipality (all its units).
+    unit_ids = units_of_municipality(Municipality.objects.get().pk)
     runs = []
     for _round in range(repeat):
         figures = []
         started = time.perf_counter()
         for code, date_from, date_to, by in requests:
             t0 = time.perf_counter()
-            r = compute(code, date_from, date_to, by)
+            r = compute(code, date_from, date_to, by, unit_ids=unit_ids)
             seconds = time.perf_counter() - t0
             groups = {g.key: (g.value, g.numerator, g.denominator) for g in r.groups}
             figures.append(_figure(code, date_from, date_to, by, r.value, r.numerator,
@@ -866,7 +870,8 @@ def report(args, counts: dict[str, int], loads: dict[str, float], results: dict[
         f"({len(per_indicator(duck))}) for the whole year, for each of the twelve months, and for "
         f"the whole year by every dimension the indicator supports — {requests} figures with "
         f"{groups:,} groups. Insats computes them through `insats.kpi.services.compute`, one "
-        "call per figure (a breakdown also computes its total), in a separate process per "
+        "call per figure (a breakdown also computes its total), scoped to the municipality's "
+        "units as the dashboard page asks for them, in a separate process per "
         "database; DuckDB computes the same figures with SQL written independently from the "
         "definitions (`DuckDB` class in the script), also one query per figure and one more for "
         f"a breakdown's total. Each Insats dashboard ran {args.repeat} times, DuckDB's "
