@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -50,8 +51,9 @@ def prepare_users():
     unit = Unit.objects.get(pk=biggest[0])
     users = {}
     for role in (Role.COACH, Role.ENHETSCHEF):
-        user, _ = User.objects.get_or_create(
-            username=f"bench-{role}", defaults={"role": role, "unit": unit}
+        user, _ = User.objects.update_or_create(
+            username=f"bench-{role}",
+            defaults={"role": role, "unit": unit, "municipality": unit.municipality},
         )
         users[role] = user
     ids = list(
@@ -61,8 +63,12 @@ def prepare_users():
     return unit, biggest[1], users, len(ids)
 
 
-def measure(client, url: str, repeat: int) -> list[float]:
-    client.get(url)  # warm caches and connection
+def measure(client, url: str, repeat: int, rows_expected: bool) -> list[float]:
+    warm = client.get(url)  # warm caches and connection
+    if rows_expected:
+        # A page of 50 enrolments, never an empty list (a user who may see nothing is fast).
+        links = re.findall(rb'href="/inskrivningar/\d+/"', warm.content)
+        assert len(set(links)) == 50, (url, len(set(links)))
     timings = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -109,7 +115,7 @@ def main() -> None:
         client = Client()
         if role:
             client.force_login(users[role])
-        timings = measure(client, url, args.repeat)
+        timings = measure(client, url, args.repeat, rows_expected=role is not None)
         median = statistics.median(timings)
         baseline = baseline or median
         rows.append((label, median, percentile(timings, 0.95), median / baseline))
