@@ -214,9 +214,9 @@ def create_demo(
     # Participant voice: surveys offered at the most recent closures and partly answered,
     # through the surveys app's own services so that anonymity holds as in real use.
     create_demo_responses(seed, limit=SURVEYED_CLOSURES)
-    # Mål och måluppfyllelse: the board's example goals with targets 2024–2026.
+    # Mål och måluppfyllelse: the board's example goals with targets for the last three years.
     board = Board.objects.get(municipality=municipality, name=data.BOARD_NAME)
-    create_example_goals(board, range(2024, 2027))
+    create_example_goals(board, range(today.year - 2, today.year + 1), today)
     # The current year's forecasts and analyses, from the demo's own outcomes so far.
     fill_current_year_goals(board, today)
     return DemoResult(

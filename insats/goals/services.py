@@ -398,10 +398,15 @@ EXTERNAL_UNEMPLOYMENT = {2024: Decimal("7.1"), 2025: Decimal("6.8"), 2026: Decim
 
 
 @transaction.atomic
-def create_example_goals(board: Board, years: list[int] | range) -> list[BoardGoal]:
+def create_example_goals(
+    board: Board, years: list[int] | range, today: dt.date | None = None
+) -> list[BoardGoal]:
     """Realistic example goals for a board, the way many municipalities write them (målvärde
     45 % till arbete eller studier as in Haninge). One board goal deliberately has no target so
-    that the flag "Målvärde saknas" shows. Safe to run twice."""
+    that the flag "Målvärde saknas" shows. `today` decides which year is the current one (the
+    demo passes its own date, so the same seed and date give the same goals). Safe to run
+    twice."""
+    today = today or dt.date.today()
     municipality = board.municipality
     work, _c = CouncilGoal.objects.get_or_create(
         municipality=municipality, title=_("Fler invånare är självförsörjande"),
@@ -438,11 +443,11 @@ def create_example_goals(board: Board, years: list[int] | range) -> list[BoardGo
         )
         goals.append(goal)
         for index, (code, name, target) in enumerate(indicators):
-            _example_indicator(goal, index, code, name, target, years)
+            _example_indicator(goal, index, code, name, target, years, today.year)
     return goals
 
 
-def _example_indicator(goal, index, code, name, target, years) -> None:
+def _example_indicator(goal, index, code, name, target, years, this_year: int) -> None:
     external = not code
     indicator, _c = GoalIndicator.objects.get_or_create(
         board_goal=goal, name=name, defaults={
@@ -455,7 +460,7 @@ def _example_indicator(goal, index, code, name, target, years) -> None:
     )
     for year in years:
         defaults = {"target_value": Decimal("6.5") if external else target}
-        if code == "andel_arbete_studier" and year == dt.date.today().year:
+        if code == "andel_arbete_studier" and year == this_year:
             defaults |= {
                 "forecast_value": Decimal("0.42"),
                 "forecast_text": _(
@@ -463,12 +468,12 @@ def _example_indicator(goal, index, code, name, target, years) -> None:
                     "hösten; andelen bedöms sjunka något mot årets slut."
                 ),
             }
-        elif code == "andel_arbete_studier" and year == dt.date.today().year - 1:
+        elif code == "andel_arbete_studier" and year == this_year - 1:
             defaults["analysis"] = _(
                 "Färre platser i extratjänst och lönebidrag än planerat under våren. Jobbspåren "
                 "inom vård och lager gav flest övergångar till arbete."
             )
-        if external and year in EXTERNAL_UNEMPLOYMENT and year < dt.date.today().year:
+        if external and year in EXTERNAL_UNEMPLOYMENT and year < this_year:
             defaults |= {
                 "manual_outcome": EXTERNAL_UNEMPLOYMENT[year],
                 "outcome_source": _("Arbetsförmedlingen, december %(year)s") % {"year": year},

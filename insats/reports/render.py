@@ -238,6 +238,9 @@ def _widths(sheet, widths: tuple[int, ...]) -> None:
 def _goals_sheet(sheet, report: BoardReport) -> None:
     sheet.append([_text(report.title)])
     sheet["A1"].font = Font(bold=True, size=13)
+    if report.uncounted_units:
+        sheet.append([_text(report.uncounted_units)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append([])
     header = [_("Kommunfullmäktiges mål"), _("Nämndmål"), _("Indikator"), _("Målvärde"),
               _("Utfall"), _("Prognos"), _("Enhet"), _("Bedömning"), _("Beräknad bedömning"),

@@ -212,15 +212,15 @@ def build_report(
     check_request(report_type, date_from, date_to)
     today = today or dt.date.today()
     outcome_day = min(date_to, today)
+    units = kpi_scope.units_of_board(board)
     report = BoardReport(
         board=board, report_type=report_type, date_from=date_from, date_to=date_to,
         year=date_to.year,
         goals=goal_services.board_overview(board, date_to.year, outcome_day),
-        tables=key_tables(date_from, date_to, unit_ids=kpi_scope.units_of_board(board)),
+        tables=key_tables(date_from, date_to, unit_ids=units),
         suppression_note=suppression.note(),
         created=today,
     )
-    units = kpi_scope.units_of_board(board)
     report.goal_sections = sections.goal_sections(report.goals, outcome_day, units)
     report.cost = sections.cost_section(date_from, date_to, today, units)
     report.surveys = sections.survey_tables(date_from, date_to, units)

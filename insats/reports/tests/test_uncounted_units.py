@@ -8,8 +8,10 @@ board about B1, and neither about the other municipality's units.
 """
 
 import datetime as dt
+import io
 import re
 
+import openpyxl
 import pypdfium2 as pdfium
 import pytest
 from django.urls import reverse
@@ -95,3 +97,10 @@ def test_report_without_units_outside_boards_has_no_notice(world):
     report = _report(world["x"])
     assert report.uncounted_units is None
     assert "hör inte till någon förvaltning" not in render.html(report)
+
+
+def test_the_excel_workbook_carries_the_notice_too(world):
+    report = _report(world["x"])
+    book = openpyxl.load_workbook(io.BytesIO(render.xlsx_bytes(report)))
+    texts = [c.value for c in book.worksheets[0]["A"] if isinstance(c.value, str)]
+    assert report.uncounted_units in texts
