@@ -2,8 +2,8 @@
 
 A `ProtectedIdentityGrant` lets one user see one person with protected identity (within what
 their role and unit already let them see; a grant opens no other unit). Grants are made with
-`insats grant_protected` on the server, never in the admin site (which writes no access log
-and holds no personal data). Each grant and revocation is an access-log entry on the person
+the administrators' page /integritet/skyddad-identitet/ or `insats grant_protected` on the
+server, never in the admin site (which writes no access log and holds no personal data). Each grant and revocation is an access-log entry on the person
 (object type "protectedidentitygrant", action create/delete) with the reason.
 """
 
@@ -33,16 +33,17 @@ def _reason(reason: str) -> str:
 
 
 def _log(actor, action: str, grant_pk: int | None, user: User, person: Person,
-         text: str) -> None:
-    audit.write(None, actor, [audit.Pending(
+         text: str, request=None) -> None:
+    audit.write(request, actor, [audit.Pending(
         action, OBJECT_TYPE, grant_pk, person_id=person.pk,
         reason=f"{user.username}: {text}"[:300],
     )])
 
 
 def grant(user: User, person: Person, *, reason: str, actor,
-          granted_by: User | None = None) -> ProtectedIdentityGrant:
-    """Let `user` see protected `person`. `actor` is who is logged (a User or a system name)."""
+          granted_by: User | None = None, request=None) -> ProtectedIdentityGrant:
+    """Let `user` see protected `person`. `actor` is who is logged (a User or a system name);
+    `request`, from a page, adds where from (address, path) to the log entry."""
     reason = _reason(reason)
     if not person.protected_identity:
         raise ValidationError({"person": _(
@@ -66,11 +67,11 @@ def grant(user: User, person: Person, *, reason: str, actor,
             user=user, person=person, reason=reason, granted_by=granted_by
         )
         _log(actor, audit.Action.CREATE, created.pk, user, person,
-             f"behörighet till skyddad identitet beviljad. Skäl: {reason}")
+             f"behörighet till skyddad identitet beviljad. Skäl: {reason}", request)
     return created
 
 
-def revoke(user: User, person: Person, *, reason: str, actor) -> None:
+def revoke(user: User, person: Person, *, reason: str, actor, request=None) -> None:
     """Take away `user`'s grant to `person`, logging who did it and why."""
     reason = _reason(reason)
     with transaction.atomic():
@@ -83,7 +84,7 @@ def revoke(user: User, person: Person, *, reason: str, actor) -> None:
         pk = existing.pk
         existing.delete()
         _log(actor, audit.Action.DELETE, pk, user, person,
-             f"behörighet till skyddad identitet borttagen. Skäl: {reason}")
+             f"behörighet till skyddad identitet borttagen. Skäl: {reason}", request)
 
 
 def log_all_protected_change(request, changed: User, *, by: User) -> None:

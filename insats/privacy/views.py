@@ -125,7 +125,7 @@ def _grant(request: HttpRequest, form: GrantForm) -> bool:
         return False
     try:
         grants.grant(data["user"], person, reason=data["reason"], actor=request.user,
-                     granted_by=request.user)
+                     granted_by=request.user, request=request)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return False
@@ -161,7 +161,8 @@ def grants_view(request: HttpRequest) -> HttpResponse:
                 if revoke_form.is_valid():
                     try:
                         grants.revoke(grant.user, grant.person,
-                                      reason=revoke_form.cleaned_data["reason"], actor=admin)
+                                      reason=revoke_form.cleaned_data["reason"], actor=admin,
+                                      request=request)
                     except ValidationError as exc:
                         add_service_errors(revoke_form, exc)
                     else:

@@ -58,6 +58,7 @@ def test_admin_grants_and_it_is_logged(client, admin, coach, protected):
         "admin", Action.CREATE, "protectedidentitygrant", grant.pk, protected.pk, True)
     assert entry.reason == ("coach: behörighet till skyddad identitet beviljad. "
                             "Skäl: Ansvarig konsulent, beslut 2026-03-02")
+    assert (entry.path, entry.method, entry.ip) == (URL, "POST", "127.0.0.1")  # from where
     html = client.get(URL).content.decode()
     assert f"coach har nu behörighet till person {protected.pk}." in html
 
