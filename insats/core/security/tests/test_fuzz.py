@@ -1,6 +1,7 @@
 """Fuzzing: the REST API with schemathesis for every role, and the CSV reader with random bytes.
 
-Both run in-process (no network). The number of examples is small so the suite stays fast;
+Both run in-process (no network). Half of the generated object ids are real objects of the test
+world (every unit, both municipalities). The number of examples is small so the suite stays fast;
 set INSATS_FUZZ_EXAMPLES (e.g. 200) for a thorough run by hand.
 """
 
@@ -25,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from insats.core.access_matrix import ROLES
 from insats.core.security.testworld import build_world
 
-EXAMPLES = int(os.environ.get("INSATS_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("INSATS_FUZZ_EXAMPLES", "8"))
 _django_app = get_wsgi_application()
 
 
@@ -51,6 +52,21 @@ def _openapi() -> dict:
 
 
 schema = schemathesis.openapi.from_dict(_openapi())
+# Primary keys of the test world's objects (every kind, every unit), filled by `tokens`.
+REAL_IDS: list[int] = []
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    """Half of the generated object ids are ids of real objects of the test world, so the
+    checks below meet other units' and municipalities' real data, not only 404s for random
+    numbers."""
+    keys = [k for k, v in (path_parameters or {}).items() if isinstance(v, int)]
+    if not REAL_IDS or not keys:
+        return st.just(path_parameters)
+    real = st.fixed_dictionaries({k: st.sampled_from(REAL_IDS) for k in keys})
+    return st.one_of(st.just(path_parameters), real.map(lambda ids: {**path_parameters, **ids}))
+
 # The coverage phase generates every boundary case of every operation regardless of
 # max_examples; the quick run keeps to generated examples (INSATS_FUZZ_COVERAGE=1 adds it).
 if not os.environ.get("INSATS_FUZZ_COVERAGE"):
@@ -60,6 +76,9 @@ if not os.environ.get("INSATS_FUZZ_COVERAGE"):
 @pytest.fixture
 def tokens(db):
     world = build_world()
+    objects = [o for by_unit in world.objects.values() for o in by_unit.values()]
+    objects += [world.protected_person, world.protected_enrolment]
+    REAL_IDS[:] = sorted({o.pk for o in objects if isinstance(o.pk, int)})
     tokens = {"anonymous": None}
     for role in ROLES:
         tokens[role] = Token.objects.create(user=world.users[role]).key
