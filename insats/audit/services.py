@@ -180,6 +180,13 @@ def begin(request: HttpRequest) -> contextvars.Token:
     return current_request.set(request)
 
 
+def discard_changes(request: HttpRequest) -> None:
+    """Forget the request's pending change entries: its writes were rolled back after all (a
+    double submit that lost the race, `insats.core.submit_once`). What it read stays logged."""
+    entries: list[Pending] = getattr(request, PENDING_ATTR, [])
+    entries[:] = [e for e in entries if e.action not in CHANGE_ACTIONS]
+
+
 def finish(request: HttpRequest, status: int, token: contextvars.Token) -> None:
     """Write the request's entries now that the response status is known.
 

@@ -28,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from insats.accounts.models import ProtectedIdentityGrant, Role, User
 from insats.enrolments.models import Enrolment
@@ -99,7 +100,10 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
     if user.role in UNIT_ROLES and user.unit_id:
         qs = qs.filter(unit_id=user.unit_id)
     elif user.role == Role.REMITTENT:
-        qs = qs.filter(sender=user)
+        # The sender follows every referral they sent, whoever it concerns: they see the person
+        # only as they entered them (`referral_person`), so hiding a protected person's
+        # referral would tell them no more than that the person is protected.
+        return qs.filter(sender=user).filter(_municipality_filter(user))
     else:
         return qs.none()
     return qs.filter(_municipality_filter(user)).filter(_protected_filter(user, "person__"))
@@ -152,7 +156,10 @@ def referral_person(user: User, referral: Referral) -> ReferralPerson:
         return ReferralPerson(referral.referred_first_name, referral.referred_last_name,
                               referral.referred_personnummer, referral.referred_birth_date, None)
     # Referrals not sent through Insats' referral form or API (imported, demo data) have
-    # nothing entered to show; their sender gave the person's details outside Insats.
+    # nothing entered to show; their sender gave the person's details outside Insats. Not for a
+    # protected person, whose name and number may have been changed since.
+    if person.protected_identity:
+        return ReferralPerson(_("Skyddad identitet"), "", "", None, None)
     return ReferralPerson(person.first_name, person.last_name, person.personnummer,
                           person.birth_date, None)
 
@@ -298,6 +305,15 @@ def may_reveal_person(user: User, person: Person) -> bool:
     """Whether a page may confirm that `person` exists to a user who has no entries about them:
     not for a protected person the user has no access to."""
     return Person.objects.filter(pk=person.pk).filter(_protected_filter(user)).exists()
+
+
+def grantable_persons(user: User) -> QuerySet[Person]:
+    """Persons an administrator may grant a user access to (behörighet till skyddad identitet):
+    those of the administrator's municipality, so that the grants page confirms nothing about
+    other municipalities' persons."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.ADMIN):
+        return Person.objects.none()
+    return _municipality_persons(user)
 
 
 def extractable_persons(user: User) -> QuerySet[Person]:

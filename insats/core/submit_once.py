@@ -23,13 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from insats.audit import services as audit
 
 FIELD = "_submission"
 # Paths whose repeat is harmless and expected (switching language back and forth).
@@ -42,9 +47,13 @@ def new_token() -> str:
 
 
 def _success_location(request: HttpRequest, response: HttpResponse) -> str | None:
-    """Where a successful submit led, or None when the form was answered with errors."""
+    """Where a successful submit led, or None when the form was answered with errors or the
+    user was sent to sign in (a session that ended: the form must work after signing in)."""
     if response.status_code in (301, 302, 303) and response.has_header("Location"):
-        return response["Location"]
+        location = response["Location"]
+        if urlsplit(location).path == resolve_url(settings.LOGIN_URL):
+            return None
+        return location
     if getattr(request, "htmx", False) and 200 <= response.status_code < 300:
         # An htmx form is answered in place (form errors are 400); the page stays the same.
         current = request.headers.get("HX-Current-URL", "")
@@ -95,7 +104,9 @@ class SubmitOnceMiddleware:
         except _Rollback as rollback:
             return rollback.response
         except IntegrityError:
-            # The same form arrived twice at once; the other request committed first.
+            # The same form arrived twice at once; the other request committed first, and
+            # this one's writes are gone, so are its change entries in the access log.
+            audit.discard_changes(request)
             location = FormSubmission.objects.filter(token=token).values_list(
                 "location", flat=True
             )

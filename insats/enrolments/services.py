@@ -186,6 +186,12 @@ def close_enrolment(
         }
     elif end_date > today:
         errors["end_date"] = _("Slutdatum kan inte ligga i framtiden.")
+    elif current.plan_date is not None and end_date < current.plan_date:
+        # The plan was established while the enrolment ran; the importer holds the same rule.
+        errors["end_date"] = _(
+            "Slutdatum kan inte vara före det datum då genomförandeplanen fastställdes "
+            "(%(date)s)."
+        ) % {"date": current.plan_date.isoformat()}
     else:
         later = _placements_after(current, end_date)
         if later:

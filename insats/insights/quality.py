@@ -86,11 +86,14 @@ def can_see_data_quality(user: User) -> bool:
 
 
 def counted_enrolments(user: User | None) -> QuerySet[Enrolment]:
-    """What the counts cover: the user's municipality (everything for the nightly command)."""
+    """What the counts cover: the user's municipality; a user without one sees nothing (as on
+    every statistics page); everything for the nightly command (no user)."""
     qs = Enrolment.objects.all()
-    if user is not None and user.municipality_id is not None:
-        qs = qs.filter(unit__municipality_id=user.municipality_id)
-    return qs
+    if user is None:
+        return qs
+    if user.municipality_id is None:
+        return qs.none()
+    return qs.filter(unit__municipality_id=user.municipality_id)
 
 
 # --- The rules as querysets ------------------------------------------------------------------

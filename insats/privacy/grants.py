@@ -3,14 +3,15 @@
 A `ProtectedIdentityGrant` lets one user see one person with protected identity (within what
 their role and unit already let them see; a grant opens no other unit). Grants are made with
 the administrators' page /integritet/skyddad-identitet/ or `insats grant_protected` on the
-server, never in the admin site (which writes no access log and holds no personal data). Each grant and revocation is an access-log entry on the person
-(object type "protectedidentitygrant", action create/delete) with the reason.
+server, never in the admin site (which writes no access log and holds no personal data). Each
+grant and revocation is an access-log entry on the person (object type
+"protectedidentitygrant", action create/delete) with the reason.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from insats.accounts.models import ProtectedIdentityGrant, User
@@ -62,12 +63,17 @@ def grant(user: User, person: Person, *, reason: str, actor,
             "Användaren %(user)s har redan behörighet till person %(id)s (beviljad %(date)s)."
         ) % {"user": user.username, "id": person.pk,
              "date": existing.granted_at.date().isoformat()}})
-    with transaction.atomic():
-        created = ProtectedIdentityGrant.objects.create(
-            user=user, person=person, reason=reason, granted_by=granted_by
-        )
-        _log(actor, audit.Action.CREATE, created.pk, user, person,
-             f"behörighet till skyddad identitet beviljad. Skäl: {reason}", request)
+    try:
+        with transaction.atomic():
+            created = ProtectedIdentityGrant.objects.create(
+                user=user, person=person, reason=reason, granted_by=granted_by
+            )
+            _log(actor, audit.Action.CREATE, created.pk, user, person,
+                 f"behörighet till skyddad identitet beviljad. Skäl: {reason}", request)
+    except IntegrityError:  # the same grant made at the same moment by someone else
+        raise ValidationError({"user": _(
+            "Användaren %(user)s har redan behörighet till person %(id)s."
+        ) % {"user": user.username, "id": person.pk}}) from None
     return created
 
 

@@ -288,6 +288,9 @@ def _rules() -> dict[str, RetentionRule]:
 
 
 def _apply(report: RetentionReport) -> None:
+    # Looked for first: the files of attachments the rules below delete leave with their rows
+    # (after commit) and must not be counted again as files without a row.
+    orphans = referral_services.orphaned_files()
     rules = _rules()
     report.rules = [
         {"kind": r.kind, "years": r.years_after_closure, "action": r.action}
@@ -306,7 +309,9 @@ def _apply(report: RetentionReport) -> None:
     if rule is not None:
         cutoff = years_before(report.today, rule.years_after_closure)
         anonymise_persons(expired_persons(cutoff), report.counts)
-    report.counts["orphaned_files_deleted"] += referral_services.remove_orphaned_files()
+    report.counts["orphaned_files_deleted"] += referral_services.remove_orphaned_files(
+        found=orphans
+    )
 
 
 def run_retention(today: dt.date | None = None, *, dry_run: bool = False,

@@ -118,7 +118,7 @@ def _grantable_users(admin: User):
 
 def _grant(request: HttpRequest, form: GrantForm) -> bool:
     data = form.cleaned_data
-    person = Person.objects.filter(pk=data["person"]).first()
+    person = access.grantable_persons(request.user).filter(pk=data["person"]).first()
     if person is None:
         form.add_error("person", _("Det finns ingen person med id %(id)s.")
                        % {"id": data["person"]})

@@ -255,9 +255,13 @@ def orphaned_files(*, older_than_seconds: int = ORPHAN_GRACE_SECONDS) -> list[st
     return found
 
 
-def remove_orphaned_files(*, older_than_seconds: int = ORPHAN_GRACE_SECONDS) -> int:
-    """Delete the files `orphaned_files` finds, once the caller's transaction commits."""
-    found = orphaned_files(older_than_seconds=older_than_seconds)
+def remove_orphaned_files(
+    *, older_than_seconds: int = ORPHAN_GRACE_SECONDS, found: list[str] | None = None
+) -> int:
+    """Delete the files `orphaned_files` finds (or `found`, looked for earlier), once the
+    caller's transaction commits."""
+    if found is None:
+        found = orphaned_files(older_than_seconds=older_than_seconds)
 
     def remove() -> None:
         for path in found:

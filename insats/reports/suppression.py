@@ -5,8 +5,11 @@ which figures are hidden so that no individual can be singled out.
 - A share or median based on fewer than the threshold is shown as "–".
 - Secondary suppression: within a group of cells whose total is shown, a single hidden cell could
   be recomputed as total − the other cells, so the next smallest cell is hidden as well. Hence a
-  group with a shown total has either no hidden cell or at least two. A cell hidden only to
-  protect another is shown as ".." (it is not small itself, so "<5" would be untrue).
+  group with a shown total has either no hidden cell or at least two. A hidden cell that is
+  known to be empty (no persons behind it, such as a measure nobody took part in) protects
+  nothing, so it does not count as the second one. In a group where that happens, every hidden
+  cell is shown as ".." : telling the small cell from the one hidden to protect it ("<5" beside
+  "..") would pin both down from the total.
 - Figures that rest on a number of persons without being counts (the cost of a measure, cost per
   participant, the outcome of a goal indicator) are hidden like shares when those persons are
   fewer than the threshold (`based_cell`, `based_group`), and a subtotal over part of such a
@@ -26,8 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 NOTE = _(
     "Antal under %(n)s visas som ”<%(n)s”. Andelar, medianer, medelvärden och kostnader som "
-    "bygger på färre än %(n)s personer eller svar visas som ”–”. En uppgift som döljs för att en "
-    "dold cell annars kan räknas fram ur totalen visas som ”..”."
+    "bygger på färre än %(n)s personer eller svar visas som ”–”. Där en dold uppgift annars "
+    "kan räknas fram ur totalen döljs ännu en, och de dolda uppgifterna i gruppen visas då som "
+    "”..”."
 )
 
 
@@ -49,7 +53,8 @@ class Cell:
 
     @property
     def hidden_text(self) -> str:
-        """"<5" for a count under the threshold, ".." for a cell hidden to protect another."""
+        """"<5" for a count under the threshold, ".." for every hidden cell of a group with
+        secondary suppression."""
         return SECONDARY_TEXT if self.secondary else f"<{threshold()}"
 
 
@@ -83,15 +88,7 @@ def suppress_group(
     limit = threshold() if limit is None else limit
     total_cell = count_cell(total, limit)
     cells = {key: count_cell(value, limit) for key, value in counts.items()}
-    hidden = [key for key, cell in cells.items() if cell.suppressed]
-    if len(hidden) == 1 and not total_cell.suppressed:
-        shown = sorted((v, str(k), k) for k, v in counts.items() if not cells[k].suppressed)
-        if shown:
-            key = shown[0][2]
-            cells[key] = Cell(None, suppressed=True, secondary=True)
-        else:  # the only cell is hidden: the total would reveal it
-            total_cell = Cell(None, suppressed=True, secondary=True)
-    return total_cell, cells
+    return _secondary(cells, total_cell, sizes=counts, empty=lambda k: not counts[k])
 
 
 def based_group(
@@ -108,16 +105,31 @@ def based_group(
     limit = threshold() if limit is None else limit
     total_cell = based_cell(total, total_base, limit)
     cells = {key: based_cell(value, bases.get(key), limit) for key, value in values.items()}
-    hidden = [key for key, cell in cells.items() if cell.suppressed]
-    if len(hidden) == 1 and not total_cell.suppressed:
-        shown = sorted(
-            (abs(float(values[k] or 0)), str(k), k) for k in values if not cells[k].suppressed
-        )
-        if shown:
-            cells[shown[0][2]] = Cell(None, suppressed=True, secondary=True)
-        else:
-            total_cell = Cell(None, suppressed=True, secondary=True)
-    return total_cell, cells
+    sizes = {k: abs(float(v or 0)) for k, v in values.items()}
+    return _secondary(cells, total_cell, sizes=sizes, empty=lambda k: not bases.get(k))
+
+
+def _secondary(
+    cells: dict[Any, Cell], total_cell: Cell, *, sizes: Mapping[Any, Any], empty
+) -> tuple[Cell, dict[Any, Cell]]:
+    """Secondary suppression of one group whose cells add up to the shown `total_cell`.
+
+    A hidden cell that is `empty` (nothing behind it) protects nothing. When fewer than two
+    hidden cells protect each other, the smallest shown cell (by `sizes`) is hidden too, or the
+    total when no cell is shown; then every hidden cell of the group carries the same marker.
+    """
+    if total_cell.suppressed:
+        return total_cell, cells
+    protecting = [k for k, c in cells.items() if c.suppressed and not empty(k)]
+    if len(protecting) != 1:
+        return total_cell, cells
+    shown = sorted((sizes[k], str(k), k) for k, c in cells.items() if not c.suppressed)
+    if shown:
+        cells[shown[0][2]] = Cell(None, suppressed=True, secondary=True)
+    else:  # the only cell is hidden: the total would reveal it
+        total_cell = Cell(None, suppressed=True, secondary=True)
+    masked = Cell(None, suppressed=True, secondary=True)
+    return total_cell, {k: masked if c.suppressed else c for k, c in cells.items()}
 
 
 def subtotal_cell(

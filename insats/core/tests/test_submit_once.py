@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from django.http import HttpResponseServerError
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.urls import reverse
 
 from insats.core import testing
@@ -107,3 +108,45 @@ def test_requests_without_token_pass_through(client, coach, enrolment):
     client.post(url, {"text": "a"})
     assert CaseNote.objects.count() == 2  # API-style clients decide for themselves
     assert not FormSubmission.objects.exists()
+
+
+def test_a_form_sent_from_an_ended_session_can_be_sent_again_after_signing_in(
+    client, coach, enrolment
+):
+    client.force_login(coach)
+    token = token_on(client, reverse("enrolments:detail", args=[enrolment.pk]))
+    client.logout()  # the session ended (another tab, idle time-out)
+    url = reverse("enrolments:add_note", args=[enrolment.pk])
+    response = client.post(url, {"text": "Viktigt samtal", FIELD: token})
+    assert response.status_code == 302 and "/konto/logga-in/" in response["Location"]
+    assert not FormSubmission.objects.exists()
+    client.force_login(coach)
+    assert client.post(url, {"text": "Viktigt samtal", FIELD: token}).status_code == 302
+    assert CaseNote.objects.get(enrolment=enrolment).text == "Viktigt samtal"
+
+
+def test_the_loser_of_a_double_submit_race_logs_no_change(rf, coach, enrolment):
+    """Two requests with one token at once: the other committed first, so this one's writes
+    are rolled back and its change entries must not reach the access log."""
+    from insats.audit import services as audit
+
+    token = "r" * 32
+
+    def view_racing_the_other_request(request):
+        CaseNote.objects.create(enrolment=enrolment, author=coach, text="dubbel")
+        entries = getattr(request, audit.PENDING_ATTR)
+        entries.append(audit.Pending(audit.Action.CREATE, "casenote", 1))
+        entries.append(audit.Pending(audit.Action.READ, "enrolment", 1))
+        # The other request's token (in a real race committed meanwhile by another request).
+        FormSubmission.objects.create(token=token, path="/", location="/klar/")
+        return HttpResponseRedirect("/klar/")
+
+    request = rf.post("/inskrivningar/", {FIELD: token})
+    request.user = coach
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    audit.begin(request)
+    response = SubmitOnceMiddleware(view_racing_the_other_request)(request)
+    assert response.status_code == 302
+    assert not CaseNote.objects.filter(text="dubbel").exists()
+    assert [e.action for e in getattr(request, audit.PENDING_ATTR)] == [audit.Action.READ]

@@ -77,6 +77,17 @@ def test_closure_rules(enrolment, coach, kw, field, text):
     assert enrolment.end_date is None and enrolment.version == 1
 
 
+def test_closure_cannot_predate_the_plan(enrolment, coach):
+    """Start 2024-01-15, plan 2024-03-01: closing as of 2024-02-20 would leave a plan made
+    after the enrolment ended (and an export the importer refuses)."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(plan_date=dt.date(2024, 3, 1))
+    enrolment.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        close(enrolment, coach, end_date=dt.date(2024, 2, 20))
+    assert "genomförandeplanen fastställdes (2024-03-01)" in exc.value.message_dict["end_date"][0]
+    assert close(enrolment, coach, end_date=dt.date(2024, 3, 1)).end_date == dt.date(2024, 3, 1)
+
+
 def test_other_reason_with_note_is_accepted(enrolment, coach):
     closed = close(enrolment, coach, closure_reason=reason("OVRIGT"), note="Flyttat utomlands")
     assert closed.closure_note == "Flyttat utomlands"

@@ -360,3 +360,15 @@ def test_counts_are_per_unit_and_lists_follow_the_given_enrolments(unit, other_u
     assert len(quality.list_rows(rule, Enrolment.objects.all(), D(TODAY), other_unit.code)) == 2
     summaries = quality.summary(Enrolment.objects.all(), D(TODAY))
     assert quality.units_table(summaries) == sorted([unit.code, other_unit.code])
+
+
+def test_a_user_without_a_municipality_counts_nothing(unit):
+    """As on every statistics page: no municipality, no figures (never everything)."""
+    from insats.insights.quality import counted_enrolments
+
+    testing.make_enrolment(unit=unit)
+    stray = testing.make_user(Role.CONTROLLER, None, username="utan-kommun")
+    stray.municipality = None
+    stray.save(update_fields=["municipality"])
+    assert not counted_enrolments(stray).exists()
+    assert counted_enrolments(None).count() == 1  # the nightly command counts everything

@@ -21,9 +21,12 @@ BADGE = '<span class="badge protected">Skyddad identitet</span>'
 
 
 @pytest.fixture
-def protected(db):
-    return testing.make_person(first_name="Eva", last_name="Skyddadsdotter",
-                               protected_identity=True)
+def protected(unit):
+    """A protected person enrolled at a unit of the municipality (grants concern such persons)."""
+    person = testing.make_person(first_name="Eva", last_name="Skyddadsdotter",
+                                 protected_identity=True)
+    testing.make_enrolment(person, unit)
+    return person
 
 
 @pytest.fixture
@@ -128,6 +131,7 @@ def test_a_bad_person_id_gets_a_clear_message(client, admin, coach, person, mess
 
 def test_service_refusals_are_shown(client, admin, unit, coach, protected):
     plain = testing.make_person()
+    testing.make_enrolment(plain, unit)
     html = _grant(client, coach, plain.pk).content.decode()
     assert (f"Person {plain.pk} har inte skyddad identitet; ingen särskild behörighet behövs."
             in html)
@@ -212,3 +216,16 @@ def test_the_page_is_in_the_admins_navigation(client, admin, coach):
     assert f'href="{URL}"' in client.get("/").content.decode()
     client.force_login(coach)
     assert f'href="{URL}"' not in client.get("/").content.decode()
+
+
+def test_another_municipalitys_person_is_no_such_person(client, admin, coach):
+    """The page confirms nothing about persons outside the administrator's municipality: not
+    that they exist, not whether they are protected."""
+    elsewhere = Municipality.objects.create(code="9998", name="Grannkommun")
+    unit = testing.make_unit("GRANNE", municipality=elsewhere)
+    for protected_identity in (True, False):
+        person = testing.make_person(protected_identity=protected_identity)
+        testing.make_enrolment(person, unit)
+        html = _grant(client, coach, person.pk).content.decode()
+        assert f"Det finns ingen person med id {person.pk}." in html
+    assert not ProtectedIdentityGrant.objects.exists()

@@ -386,13 +386,17 @@ def test_a_case_file_purge_removes_the_files_from_disk(unit, coach, remittent, s
     for case in (old, recent):
         services._store_attachments(case.referral, [upload("intyg.pdf", PDF)], by=remittent)
     old_file = Path(settings.MEDIA_ROOT, old.referral.attachments.get().file.name)
+    two_days_ago = time.time() - 2 * 86400  # older than the grace period for orphans
+    os.utime(old_file, (two_days_ago, two_days_ago))
     with django_capture_on_commit_callbacks(execute=True):
         dry = run_retention(dt.date(2025, 1, 1), dry_run=True)
     assert dry.report["counts"]["attachments_deleted"] == 1
+    assert dry.report["counts"]["orphaned_files_deleted"] == 0  # not counted twice
     assert old_file.exists() and old.referral.attachments.count() == 1  # a dry run keeps it
     with django_capture_on_commit_callbacks(execute=True):
         run = run_retention(dt.date(2025, 1, 1))
     assert run.report["counts"]["attachments_deleted"] == 1
+    assert run.report["counts"]["orphaned_files_deleted"] == 0
     assert not old_file.exists() and not old.referral.attachments.exists()
     assert recent.referral.attachments.count() == 1 and len(stored_files(settings)) == 1
 

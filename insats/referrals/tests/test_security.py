@@ -100,6 +100,10 @@ def test_the_api_answer_to_a_new_referral_shows_only_what_was_sent(api, remitten
     # Not even whether the matched person has protected identity.
     assert response.json()["person"]["protected_identity"] is None
     assert "Verkligsdotter" not in response.content.decode()
+    # ... and the referral can be followed like any other (a 404 here would tell).
+    detail = api.get(f"/api/v1/referrals/{response.json()['id']}/")
+    assert detail.status_code == 200 and detail.json()["person"]["first_name"] == "Påhittat"
+    assert len(api.get("/api/v1/referrals/").json()["results"]) == 1
 
 
 def test_staff_still_see_the_person_record_of_their_referrals(api, remittent, samordnare, unit,

@@ -5,16 +5,30 @@ from insats.reports import suppression
 
 
 def test_small_counts_are_hidden_and_zero_too():
-    total, cells = suppression.suppress_group({"K": 12, "M": 3, "X": 0}, 15, limit=5)
-    assert not total.suppressed and total.value == 15
+    total, cells = suppression.suppress_group({"K": 12, "M": 3, "X": 4}, 19, limit=5)
+    assert not total.suppressed and total.value == 19
     assert cells["M"].suppressed and cells["X"].suppressed and not cells["K"].suppressed
+    _total, cells = suppression.suppress_group({"K": 12, "M": 3, "X": 0}, 15, limit=5)
+    assert cells["X"].suppressed  # zero is a small count too
+
+
+def test_an_empty_hidden_cell_protects_nothing():
+    """K 12, M 3, X 0: were X (often known to be empty) counted as M's partner, 15 − 12 would
+    give M. So K is hidden too, and every hidden cell reads the same."""
+    total, cells = suppression.suppress_group({"K": 12, "M": 3, "X": 0}, 15, limit=5)
+    assert total.value == 15 and all(c.suppressed and c.secondary for c in cells.values())
+    # Costs: an unused measure (no participants) does not protect a small one.
+    total, cells = suppression.based_group(
+        {"A": 10000, "B": 1400, "Idle": 0}, {"A": 10, "B": 2, "Idle": 0}, 11400, 12, limit=5
+    )
+    assert total.value == 11400 and cells["A"].suppressed and cells["B"].suppressed
 
 
 def test_secondary_suppression_hides_the_next_smallest():
     total, cells = suppression.suppress_group({"K": 20, "M": 9, "X": 2}, 31, limit=5)
-    assert cells["X"].suppressed and not cells["X"].secondary
-    assert cells["M"].suppressed and cells["M"].secondary
-    assert not cells["K"].suppressed
+    assert cells["X"].suppressed and cells["M"].suppressed and not cells["K"].suppressed
+    # The same marker for both: "<5" beside ".." would tell 2 + 9 = 11 apart.
+    assert cells["X"].secondary and cells["M"].secondary
 
 
 def test_small_total_hides_everything():
@@ -44,9 +58,11 @@ def test_no_hidden_value_can_be_recovered_by_subtraction(values):
     assert all(cells[k].suppressed for k, v in counts.items() if v < 5)
     assert all(cells[k].value == v for k, v in counts.items() if not cells[k].suppressed)
     if not total.suppressed:
-        # total − shown cells = the sum of the hidden ones; with a single hidden cell that sum
-        # would be its value.
-        assert len(hidden) != 1
+        # total − shown cells = the sum of the hidden ones; with a single hidden cell that is
+        # not known to be empty, that sum would be its value.
+        assert len([k for k in hidden if counts[k]]) != 1
+        # Hidden cells of one group are not told apart ("<5" beside "..").
+        assert len({cells[k].secondary for k in hidden}) <= 1
     else:
         # Without the total nothing is subtracted; the total is only hidden when it is small
         # (or would expose a lone hidden cell).
@@ -60,8 +76,8 @@ def test_based_group_hides_small_bases_and_the_next_smallest_figure():
     )
     assert not total.suppressed and total.value == 9000
     assert cells["A"].value == 6000
-    assert cells["B"].suppressed and not cells["B"].secondary
-    assert cells["C"].suppressed and cells["C"].secondary  # else 9 000 − 6 000 − 2 000 = B
+    assert cells["B"].suppressed and cells["C"].suppressed  # else 9 000 − 6 000 − 2 000 = B
+    assert cells["B"].secondary and cells["C"].secondary  # one marker for both
 
 
 def test_based_group_small_total_and_lone_cell():
@@ -98,8 +114,11 @@ def test_a_cell_hidden_to_protect_another_is_not_called_small():
     from insats.reports import render
 
     _total, cells = suppression.suppress_group({"K": 20, "M": 9, "X": 2}, 31, limit=5)
-    assert render.value_text(cells["X"], "integer") == "<5"
-    assert render.value_text(cells["M"], "integer") == ".."  # 9 is not under 5
+    # Neither is called "<5": 9 is not small, and telling them apart would give both away.
+    assert render.value_text(cells["X"], "integer") == ".."
+    assert render.value_text(cells["M"], "integer") == ".."
+    _total, cells = suppression.suppress_group({"K": 20, "M": 2, "X": 3}, 25, limit=5)
+    assert render.value_text(cells["M"], "integer") == "<5"  # two small cells protect each other
     assert render.value_text(suppression.based_cell(0.5, 4), "percent") == "–"
     secondary = suppression.Cell(None, suppressed=True, secondary=True)
     assert render.value_text(secondary, "amount") == ".."
