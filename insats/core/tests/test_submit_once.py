@@ -145,8 +145,11 @@ def test_the_loser_of_a_double_submit_race_logs_no_change(rf, coach, enrolment):
     request.user = coach
     request.session = {}
     request._messages = FallbackStorage(request)
-    audit.begin(request)
-    response = SubmitOnceMiddleware(view_racing_the_other_request)(request)
+    token_of_request = audit.begin(request)
+    try:
+        response = SubmitOnceMiddleware(view_racing_the_other_request)(request)
+    finally:
+        audit.current_request.reset(token_of_request)  # no request leaks into other tests
     assert response.status_code == 302
     assert not CaseNote.objects.filter(text="dubbel").exists()
     assert [e.action for e in getattr(request, audit.PENDING_ATTR)] == [audit.Action.READ]
