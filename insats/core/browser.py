@@ -67,3 +67,18 @@ def check_page(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
     violations = axe_violations(page)
     assert not violations, f"{name}: " + json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def session_cookie(user, live_server) -> dict:
+    """A signed-in session for `user` as a Playwright cookie for the live server (skips the
+    sign-in page, which its own tests cover)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key,
+            "url": live_server.url}

@@ -4,9 +4,6 @@ import datetime as dt
 import os
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from insats.accounts.models import Role, Tag
@@ -18,16 +15,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not browser.chromium_available(), reason="Chromium is not installed"),
 ]
-
-
-def session_cookie(user, live_server) -> dict:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key,
-            "url": live_server.url}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -75,7 +62,8 @@ def test_case_pages_are_accessible(live_server, monkeypatch):
         (remittent, "referral-create", reverse("referrals:create")),
         (remittent, "referrals-mine", reverse("referrals:mine")),
     ]
-    cookies = {u.pk: session_cookie(u, live_server) for u in (coach, samordnare, chef, remittent)}
+    cookies = {u.pk: browser.session_cookie(u, live_server)
+               for u in (coach, samordnare, chef, remittent)}
     with sync_playwright() as pw:
         chromium = browser.launch(pw)
         for user, name, path in pages:

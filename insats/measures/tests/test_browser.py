@@ -5,9 +5,6 @@ import datetime as dt
 import os
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from insats.accounts.models import Role
@@ -20,16 +17,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not browser.chromium_available(), reason="Chromium is not installed"),
 ]
-
-
-def session_cookie(user, live_server) -> dict:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key,
-            "url": live_server.url}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -71,7 +58,7 @@ def test_work_pages_are_accessible(live_server, monkeypatch):
          reverse("measures:attendance_grid") + f"?measure={measure.pk}&week={week}"),
         ("enrolment-detail", reverse("enrolments:detail", args=[enrolment.pk])),
     ]
-    cookie = session_cookie(coach, live_server)
+    cookie = browser.session_cookie(coach, live_server)
     with sync_playwright() as pw:
         chromium = browser.launch(pw)
         context = chromium.new_context(locale="sv-SE")

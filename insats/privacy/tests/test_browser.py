@@ -4,9 +4,6 @@ WCAG 2.1 AA rules, with grants listed and with errors shown in both forms."""
 import os
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from insats.accounts.models import ProtectedIdentityGrant, Role
@@ -16,16 +13,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not browser.chromium_available(), reason="Chromium is not installed"),
 ]
-
-
-def session_cookie(user, live_server) -> dict:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key,
-            "url": live_server.url}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -43,7 +30,7 @@ def test_grants_page_is_accessible(live_server, monkeypatch):
     with sync_playwright() as pw:
         chromium = browser.launch(pw)
         context = chromium.new_context(locale="sv-SE")
-        context.add_cookies([session_cookie(admin, live_server)])
+        context.add_cookies([browser.session_cookie(admin, live_server)])
         page = context.new_page()
         assert page.goto(url).status == 200
         browser.check_page(page, "privacy-grants")

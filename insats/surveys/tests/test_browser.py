@@ -5,9 +5,6 @@ import datetime as dt
 import os
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from insats.accounts.models import Role
@@ -22,16 +19,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not browser.chromium_available(), reason="Chromium is not installed"),
 ]
-
-
-def session_cookie(user, live_server) -> dict:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key,
-            "url": live_server.url}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -60,7 +47,7 @@ def test_survey_pages_are_accessible(live_server, monkeypatch):
         page.goto(live_server.url + reverse("surveys:public_start"))
         browser.check_page(page, "survey-code")
         staff = chromium.new_context(locale="sv-SE")
-        staff.add_cookies([session_cookie(coach, live_server)])
+        staff.add_cookies([browser.session_cookie(coach, live_server)])
         staff_page = staff.new_page()
         staff_page.goto(live_server.url + reverse("enrolments:detail", args=[enrolment.pk]))
         staff_page.click("#enkat button[type=submit]")
@@ -91,7 +78,7 @@ def test_survey_pages_are_accessible(live_server, monkeypatch):
         browser.check_page(second_tab, "survey-already-answered")
         assert SurveyResponse.objects.count() == 7
 
-        staff.add_cookies([session_cookie(chef, live_server)])
+        staff.add_cookies([browser.session_cookie(chef, live_server)])
         staff_page.goto(live_server.url + reverse("surveys:results"))
         assert "Jobbspår vård" in staff_page.content()
         browser.check_page(staff_page, "survey-results")
